@@ -1,0 +1,129 @@
+#include "cli/ask_command.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <set>
+
+#include "cli/live_progress.h"
+#include "cli/result_text.h"
+#include "core/config.h"
+#include "core/result_json.h"
+#include "engine/ask.h"
+
+namespace drux {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int /*signal*/) { g_interrupted = true; }
+
+void PrintError(const Error& error) {
+  const TerminalStyle style{IsColorTerminal(STDERR_FILENO)};
+  std::fprintf(stderr, "%s %s\n", style.Red("drux: error:").c_str(), error.message.c_str());
+}
+
+// The panel from --model flags if any, else --panel, else the configured default.
+Expected<Panel> ChoosePanel(const Config& config, const AskCommandOptions& options) {
+  if (options.models.empty()) return ResolvePanel(config, options.panel.value_or(config.default_panel));
+  Panel panel;
+  panel.name = options.panel.value_or("custom");
+  std::set<std::string> names;
+  for (const std::string& text : options.models) {
+    auto spec = ResolveModelSpec(config, text);
+    if (!spec) return tl::unexpected(spec.error());
+    // Display names must be unique: the result refers to members by name.
+    const std::string base = spec->name;
+    for (int copy = 2; names.contains(spec->name); ++copy) {
+      spec->name = base + "#" + std::to_string(copy);
+    }
+    names.insert(spec->name);
+    panel.members.push_back(std::move(*spec));
+  }
+  return panel;
+}
+
+Expected<std::string> ReadQuestion(const std::string& argument) {
+  if (argument != "-") return argument;
+  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  return text;
+}
+
+AskOptions MakeAskOptions(const Config& config, const AskCommandOptions& options) {
+  AskOptions ask;
+  ask.run.member_timeout = config.member_timeout;
+  ask.run.connect_timeout = config.connect_timeout;
+  ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
+  if (options.timeout_seconds) {
+    const auto timeout = std::chrono::milliseconds(static_cast<long>(*options.timeout_seconds * 1000));
+    ask.run.overall_timeout = timeout;
+    ask.run.member_timeout = std::min(ask.run.member_timeout, timeout);
+  }
+  return ask;
+}
+
+int ExitStatusOf(const Result& result) {
+  switch (result.status) {
+    case ResultStatus::kComplete: return kExitComplete;
+    case ResultStatus::kPartial: return kExitPartial;
+    case ResultStatus::kFailed: return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+}  // namespace
+
+int RunAskCommand(const AskCommandOptions& options) {
+  if (options.timeout_seconds && *options.timeout_seconds <= 0) {
+    PrintError({ErrorCode::kInvalidArgument, "--timeout must be a positive number of seconds.", 0, 0});
+    return kExitUsage;
+  }
+  const auto config = LoadConfig(options.config_path);
+  if (!config) {
+    PrintError(config.error());
+    return kExitUsage;
+  }
+  const auto panel = ChoosePanel(*config, options);
+  if (!panel) {
+    PrintError(panel.error());
+    return kExitUsage;
+  }
+  const auto question = ReadQuestion(options.question);
+  if (!question) {
+    PrintError(question.error());
+    return kExitFailed;
+  }
+
+  std::vector<std::string> names;
+  for (const ModelSpec& member : panel->members) names.push_back(member.name);
+  std::unique_ptr<LiveProgress> live;
+  if (IsColorTerminal(STDERR_FILENO)) {
+    live = std::make_unique<LiveProgress>(stderr, names, TerminalStyle{true});
+  }
+  ProgressSink on_progress;
+  if (live) on_progress = [&](const ProgressEvent& event) { live->OnEvent(event); };
+
+  // Ctrl-C stops the members and still shows what arrived.
+  std::signal(SIGINT, OnInterrupt);
+  const auto result = Ask(*question, *panel, MakeAskOptions(*config, options), on_progress,
+                          &g_interrupted);
+  std::signal(SIGINT, SIG_DFL);
+  if (live) live->Finish();
+  if (!result) {
+    PrintError(result.error());
+    return result.error().code == ErrorCode::kInvalidArgument ? kExitFailed : kExitUsage;
+  }
+  if (options.json) {
+    std::cout << ResultToJson(*result) << "\n";
+  } else {
+    std::cout << RenderResultText(*result, TerminalStyle{IsColorTerminal(STDOUT_FILENO)});
+  }
+  std::cout.flush();
+  return ExitStatusOf(*result);
+}
+
+}  // namespace drux

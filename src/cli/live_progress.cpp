@@ -1,0 +1,94 @@
+#include "cli/live_progress.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace drux {
+
+LiveProgress::LiveProgress(std::FILE* out, const std::vector<std::string>& models,
+                           TerminalStyle style)
+    : out_(out), style_(style) {
+  for (const std::string& model : models) {
+    lines_.push_back(Line{ForTerminal(model), State::kWaiting, 0, 0, {}, {}});
+    name_width_ = std::max(name_width_, lines_.back().model.size());
+  }
+  // The ticker keeps the seconds moving while a member is silent.
+  ticker_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!finished_) {
+      DrawLocked();
+      wake_.wait_for(lock, std::chrono::milliseconds(200));
+    }
+  });
+}
+
+LiveProgress::~LiveProgress() { Finish(); }
+
+void LiveProgress::OnEvent(const ProgressEvent& event) {
+  std::lock_guard lock(mutex_);
+  if (event.member < 0 || static_cast<std::size_t>(event.member) >= lines_.size()) return;
+  Line& line = lines_[event.member];
+  switch (event.kind) {
+    case ProgressEvent::Kind::kStarted:
+      line.state = State::kStreaming;
+      line.started = std::chrono::steady_clock::now();
+      break;
+    case ProgressEvent::Kind::kText:
+      line.tokens = event.tokens;
+      break;
+    case ProgressEvent::Kind::kDone:
+      line.state = State::kDone;
+      line.tokens = std::max(line.tokens, event.tokens);
+      line.seconds = event.elapsed_ms / 1000;
+      break;
+    case ProgressEvent::Kind::kFailed:
+      line.state = State::kFailed;
+      line.seconds = event.elapsed_ms / 1000;
+      line.error = event.error ? event.error->message : "failed";
+      break;
+  }
+}
+
+void LiveProgress::Finish() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    DrawLocked();
+  }
+  wake_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+std::string LiveProgress::Render(const Line& line) const {
+  std::string name = line.model + std::string(name_width_ - line.model.size(), ' ');
+  double seconds = line.seconds;
+  if (line.state == State::kStreaming) {
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - line.started).count();
+  }
+  char figures[64];
+  std::snprintf(figures, sizeof figures, "%5d tokens  %5.1f s", line.tokens, seconds);
+  switch (line.state) {
+    case State::kWaiting: return "  " + style_.Dim("○ " + name + "  waiting");
+    case State::kStreaming: return "  " + style_.Yellow("● ") + name + "  answering  " + figures;
+    case State::kDone: return "  " + style_.Green("✓ ") + name + "  done       " + figures;
+    case State::kFailed: {
+      // Keep the line to one row: the full error is in the result.
+      std::string reason = ForTerminal(line.error.substr(0, 60));
+      std::replace(reason.begin(), reason.end(), '\n', ' ');
+      return "  " + style_.Red("✗ ") + name + "  failed     " + figures + "  " + reason;
+    }
+  }
+  return {};
+}
+
+void LiveProgress::DrawLocked() {
+  std::string frame;
+  if (drawn_) frame += "\033[" + std::to_string(lines_.size()) + "F";  // back to the first line
+  for (const Line& line : lines_) frame += "\033[2K" + Render(line) + "\n";
+  std::fputs(frame.c_str(), out_);
+  std::fflush(out_);
+  drawn_ = true;
+}
+
+}  // namespace drux

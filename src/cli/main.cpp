@@ -1,0 +1,46 @@
+// drux: ask a panel of language models one question, measure how far they agree, and
+// synthesize one answer that says which models support each part of it.
+#include <CLI/CLI.hpp>
+
+#include "cli/ask_command.h"
+
+#ifndef DRUX_VERSION
+#define DRUX_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"Drux asks a panel of language models one question, scores how far they agree, "
+               "and synthesizes one answer that names the models behind each part.",
+               "drux"};
+  app.set_version_flag("--version", std::string("drux ") + DRUX_VERSION);
+  app.require_subcommand(1);
+
+  drux::AskCommandOptions ask;
+  std::string config_path;
+  std::string panel;
+  double timeout = 0;
+  CLI::App* ask_command = app.add_subcommand("ask", "Ask a panel one question");
+  ask_command->add_option("question", ask.question,
+                          "The question; \"-\" reads it from standard input")
+      ->required();
+  ask_command->add_option("--config", config_path,
+                          "Configuration file (default: $DRUX_CONFIG, ./drux.toml, "
+                          "~/.config/drux/drux.toml, else built-in)");
+  ask_command->add_option("--panel", panel, "Panel name from the configuration");
+  ask_command->add_option("--model", ask.models,
+                          "A member: NAME from the configuration, openai:URL[#MODEL], "
+                          "or DISPLAY=SPEC (repeatable; replaces the panel)");
+  ask_command->add_flag("--json", ask.json, "Print the whole result as JSON (docs/result-json.md)");
+  ask_command->add_option("--timeout", timeout, "Overall deadline in seconds");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : drux::kExitUsage;
+  }
+  if (!config_path.empty()) ask.config_path = config_path;
+  if (!panel.empty()) ask.panel = panel;
+  if (ask_command->count("--timeout") > 0) ask.timeout_seconds = timeout;
+  return drux::RunAskCommand(ask);
+}

@@ -1,0 +1,304 @@
+#include "core/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace drux {
+namespace {
+
+// "drux.toml:12:5" for a node, so every message points at the offending line.
+std::string Where(const std::string& source_name, const toml::source_region& region) {
+  return source_name + ":" + std::to_string(region.begin.line) + ":" +
+         std::to_string(region.begin.column);
+}
+
+tl::unexpected<Error> ConfigError(const std::string& where, const std::string& what) {
+  return MakeError(ErrorCode::kConfig, "Configuration error at " + where + ": " + what);
+}
+
+ModelSpec LocalServerModel(std::string name, std::string endpoint) {
+  ModelSpec spec;
+  spec.name = std::move(name);
+  spec.provider = "openai";
+  spec.endpoint = std::move(endpoint);
+  return spec;
+}
+
+// Reads one [models.NAME] table into spec; unknown keys are errors because a typo in
+// a key would otherwise silently fall back to a default.
+Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table,
+                               const std::string& source_name) {
+  ModelSpec spec;
+  spec.name = name;
+  static const std::set<std::string> kKnownKeys = {
+      "provider", "endpoint",  "model",      "api_key_env", "price_input_per_mtok",
+      "price_output_per_mtok", "max_tokens", "temperature"};
+  for (const auto& [key, node] : table) {
+    if (!kKnownKeys.contains(std::string(key.str()))) {
+      return ConfigError(Where(source_name, node.source()),
+                         "unknown key '" + std::string(key.str()) + "' in [models." + name +
+                             "]; known keys: provider, endpoint, model, api_key_env, "
+                             "price_input_per_mtok, price_output_per_mtok, max_tokens, "
+                             "temperature");
+    }
+  }
+  const auto read_string = [&](const char* key, std::string& out) -> std::optional<Error> {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_string()) {
+      return ConfigError(Where(source_name, node->source()),
+                         std::string("'") + key + "' must be a string").value();
+    }
+    out = node->as_string()->get();
+    return std::nullopt;
+  };
+  const auto read_number = [&](const char* key, double& out) -> std::optional<Error> {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_number()) {
+      return ConfigError(Where(source_name, node->source()),
+                         std::string("'") + key + "' must be a number").value();
+    }
+    out = node->value<double>().value_or(0);
+    if (out < 0) {
+      return ConfigError(Where(source_name, node->source()),
+                         std::string("'") + key + "' must not be negative").value();
+    }
+    return std::nullopt;
+  };
+  double max_tokens = spec.max_tokens;
+  for (const auto& error :
+       {read_string("provider", spec.provider), read_string("endpoint", spec.endpoint),
+        read_string("model", spec.model), read_string("api_key_env", spec.api_key_env),
+        read_number("price_input_per_mtok", spec.price_input_per_mtok),
+        read_number("price_output_per_mtok", spec.price_output_per_mtok),
+        read_number("max_tokens", max_tokens), read_number("temperature", spec.temperature)}) {
+    if (error) return tl::unexpected(*error);
+  }
+  spec.max_tokens = static_cast<int>(max_tokens);
+  if (spec.provider.empty()) {
+    return ConfigError(Where(source_name, table.source()),
+                       "[models." + name + "] has no 'provider' (e.g. provider = \"openai\")");
+  }
+  if (spec.endpoint.empty()) {
+    return ConfigError(Where(source_name, table.source()),
+                       "[models." + name + "] has no 'endpoint' (e.g. endpoint = "
+                       "\"http://127.0.0.1:8080/v1\")");
+  }
+  return spec;
+}
+
+Expected<int> ReadSeconds(const toml::table& table, const char* key,
+                          const std::string& source_name, int fallback) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return fallback;
+  const auto value = node->value<int64_t>();
+  if (!value || *value <= 0) {
+    return ConfigError(Where(source_name, node->source()),
+                       std::string("'") + key + "' must be a positive whole number of seconds");
+  }
+  return static_cast<int>(*value);
+}
+
+Expected<void> ParseDefaults(const toml::table& table, const std::string& source_name,
+                             Config& config) {
+  if (const toml::node* panel = table.get("panel")) {
+    if (!panel->is_string()) {
+      return ConfigError(Where(source_name, panel->source()), "'panel' must be a string");
+    }
+    config.default_panel = panel->as_string()->get();
+  }
+  const auto member = ReadSeconds(table, "member_timeout_seconds", source_name,
+                                  static_cast<int>(config.member_timeout.count() / 1000));
+  if (!member) return tl::unexpected(member.error());
+  const auto connect = ReadSeconds(table, "connect_timeout_seconds", source_name,
+                                   static_cast<int>(config.connect_timeout.count() / 1000));
+  if (!connect) return tl::unexpected(connect.error());
+  config.member_timeout = std::chrono::seconds(*member);
+  config.connect_timeout = std::chrono::seconds(*connect);
+  return {};
+}
+
+Expected<void> ParsePanels(const toml::table& table, const std::string& source_name,
+                           Config& config) {
+  for (const auto& [name, node] : table) {
+    const toml::array* members = node.as_array();
+    if (members == nullptr) {
+      return ConfigError(Where(source_name, node.source()),
+                         "panel '" + std::string(name.str()) +
+                             "' must be a list of model names, e.g. [\"a\", \"b\"]");
+    }
+    std::vector<std::string> names;
+    for (const toml::node& member : *members) {
+      if (!member.is_string()) {
+        return ConfigError(Where(source_name, member.source()),
+                           "panel members must be model names (strings)");
+      }
+      names.push_back(member.as_string()->get());
+    }
+    config.panels[std::string(name.str())] = std::move(names);
+  }
+  return {};
+}
+
+// A panel may only name models that exist; checked after all tables are read so that
+// order in the file does not matter.
+Expected<void> CheckPanelMembers(const Config& config) {
+  for (const auto& [panel, members] : config.panels) {
+    for (const std::string& member : members) {
+      if (!config.models.contains(member)) {
+        return MakeError(ErrorCode::kConfig, "Configuration error in " + config.source +
+                                                 ": panel '" + panel + "' names model '" +
+                                                 member + "', which no [models." + member +
+                                                 "] table declares.");
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Config DefaultConfig() {
+  // Without a configuration, ask the OpenAI-compatible servers people most often run
+  // locally: llama-server on its default port and Ollama.
+  Config config;
+  config.models["llama-server"] = LocalServerModel("llama-server", "http://127.0.0.1:8080/v1");
+  config.models["ollama"] = LocalServerModel("ollama", "http://127.0.0.1:11434/v1");
+  config.panels["open"] = {"llama-server", "ollama"};
+  return config;
+}
+
+Expected<Config> ParseConfig(const std::string& toml_text, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& error) {
+    return ConfigError(Where(source_name, error.source()), std::string(error.description()));
+  }
+  Config config;
+  config.source = source_name;
+  for (const auto& [key, node] : root) {
+    const std::string section(key.str());
+    const toml::table* table = node.as_table();
+    if (table == nullptr || (section != "defaults" && section != "models" && section != "panels")) {
+      return ConfigError(Where(source_name, node.source()),
+                         "unknown section '" + section + "'; expected [defaults], [models.NAME] "
+                         "or [panels]");
+    }
+    if (section == "defaults") {
+      if (auto ok = ParseDefaults(*table, source_name, config); !ok) return tl::unexpected(ok.error());
+    } else if (section == "panels") {
+      if (auto ok = ParsePanels(*table, source_name, config); !ok) return tl::unexpected(ok.error());
+    } else {
+      for (const auto& [name, model_node] : *table) {
+        const toml::table* model_table = model_node.as_table();
+        if (model_table == nullptr) {
+          return ConfigError(Where(source_name, model_node.source()),
+                             "'models." + std::string(name.str()) + "' must be a table");
+        }
+        auto spec = ParseModel(std::string(name.str()), *model_table, source_name);
+        if (!spec) return tl::unexpected(spec.error());
+        config.models[spec->name] = std::move(*spec);
+      }
+    }
+  }
+  if (auto ok = CheckPanelMembers(config); !ok) return tl::unexpected(ok.error());
+  return config;
+}
+
+Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path) {
+  namespace fs = std::filesystem;
+  std::optional<std::string> path = explicit_path;
+  if (!path) {
+    if (const char* env = std::getenv("DRUX_CONFIG"); env != nullptr && *env != '\0') path = env;
+  }
+  if (path) {
+    if (!fs::exists(*path)) {
+      return MakeError(ErrorCode::kConfig, "Configuration file " + *path +
+                                               " does not exist (named by --config or "
+                                               "DRUX_CONFIG).");
+    }
+  } else {
+    std::vector<fs::path> candidates = {"drux.toml"};
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
+      candidates.push_back(fs::path(xdg) / "drux" / "drux.toml");
+    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+      candidates.push_back(fs::path(home) / ".config" / "drux" / "drux.toml");
+    }
+    for (const fs::path& candidate : candidates) {
+      if (fs::exists(candidate)) {
+        path = candidate.string();
+        break;
+      }
+    }
+    if (!path) return DefaultConfig();
+  }
+  std::ifstream file(*path, std::ios::binary);
+  if (!file) {
+    return MakeError(ErrorCode::kConfig, "Cannot read configuration file " + *path + ".");
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return ParseConfig(text.str(), *path);
+}
+
+Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec_text) {
+  std::string display_name;
+  std::string spec = spec_text;
+  // "NAME=SPEC": a display name. A '=' after a ':' belongs to a URL query instead.
+  if (const auto equals = spec.find('='); equals != std::string::npos &&
+                                          equals < spec.find(':')) {
+    display_name = spec.substr(0, equals);
+    spec = spec.substr(equals + 1);
+  }
+  ModelSpec result;
+  if (const auto model = config.models.find(spec); model != config.models.end()) {
+    result = model->second;
+  } else if (spec.rfind("openai:", 0) == 0) {
+    std::string target = spec.substr(7);
+    const auto hash = target.find('#');
+    result.provider = "openai";
+    result.endpoint = target.substr(0, hash);
+    if (hash != std::string::npos) result.model = target.substr(hash + 1);
+    if (result.endpoint.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "Model spec '" + spec_text + "' has no URL; write openai:URL[#MODEL].");
+    }
+    result.name = result.model.empty() ? result.endpoint : result.model;
+  } else {
+    std::string known;
+    for (const auto& [name, unused] : config.models) known += (known.empty() ? "" : ", ") + name;
+    return MakeError(ErrorCode::kNotFound,
+                     "Unknown model '" + spec + "'. Models in " + config.source + ": " +
+                         (known.empty() ? "none" : known) +
+                         ". Or name an endpoint: openai:http://HOST:PORT/v1#MODEL.");
+  }
+  if (!display_name.empty()) result.name = display_name;
+  return result;
+}
+
+Expected<Panel> ResolvePanel(const Config& config, const std::string& name) {
+  const auto panel = config.panels.find(name);
+  if (panel == config.panels.end()) {
+    std::string known;
+    for (const auto& [panel_name, unused] : config.panels) {
+      known += (known.empty() ? "" : ", ") + panel_name;
+    }
+    return MakeError(ErrorCode::kNotFound, "Unknown panel '" + name + "'. Panels in " +
+                                               config.source + ": " +
+                                               (known.empty() ? "none" : known) + ".");
+  }
+  Panel result;
+  result.name = name;
+  for (const std::string& member : panel->second) {
+    result.members.push_back(config.models.at(member));
+  }
+  return result;
+}
+
+}  // namespace drux

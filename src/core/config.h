@@ -1,0 +1,47 @@
+// Drux configuration: the models it knows and the panels it can ask. Read from TOML
+// (see docs/configuration.md); a built-in default applies when there is no file.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/model_spec.h"
+
+namespace drux {
+
+struct Config {
+  std::map<std::string, ModelSpec> models;
+  // Panel name -> member model names, in order.
+  std::map<std::string, std::vector<std::string>> panels;
+  std::string default_panel = "open";
+  std::chrono::milliseconds member_timeout{120000};
+  std::chrono::milliseconds connect_timeout{5000};
+  // Where the configuration came from, for messages ("built-in default" or a path).
+  std::string source = "built-in default";
+};
+
+// The configuration used when no file is given or found.
+Config DefaultConfig();
+
+// Parses TOML text. Errors name source_name and the line and column.
+Expected<Config> ParseConfig(const std::string& toml_text, const std::string& source_name);
+
+// Reads the configuration from explicit_path if set, else $DRUX_CONFIG, else ./drux.toml,
+// else $XDG_CONFIG_HOME/drux/drux.toml (~/.config/...), else returns DefaultConfig().
+// An explicitly named file that does not exist is an error.
+Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path);
+
+// Resolves a member spec from the command line:
+//   NAME            a model declared in config
+//   openai:URL      an OpenAI-compatible endpoint; openai:URL#MODEL names the model
+//   DISPLAY=SPEC    either of the above under a display name
+Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec);
+
+// The members of a named panel, or an error listing the panels that exist.
+Expected<Panel> ResolvePanel(const Config& config, const std::string& name);
+
+}  // namespace drux

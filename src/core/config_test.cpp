@@ -1,0 +1,89 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace drux {
+namespace {
+
+constexpr const char* kValidConfig = R"(
+[defaults]
+panel = "pair"
+member_timeout_seconds = 30
+
+[models.alpha]
+provider = "openai"
+endpoint = "http://127.0.0.1:8081/v1"
+model = "alpha-7b"
+api_key_env = "ALPHA_KEY"
+price_input_per_mtok = 0.5
+price_output_per_mtok = 1.5
+
+[models.beta]
+provider = "openai"
+endpoint = "http://127.0.0.1:8082/v1"
+
+[panels]
+pair = ["alpha", "beta"]
+)";
+
+TEST(ConfigTest, ParsesModelsPanelsAndDefaults) {
+  const auto config = ParseConfig(kValidConfig, "test.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->default_panel, "pair");
+  EXPECT_EQ(config->member_timeout, std::chrono::seconds(30));
+  const ModelSpec& alpha = config->models.at("alpha");
+  EXPECT_EQ(alpha.model, "alpha-7b");
+  EXPECT_EQ(alpha.api_key_env, "ALPHA_KEY");
+  EXPECT_DOUBLE_EQ(alpha.price_output_per_mtok, 1.5);
+  const auto panel = ResolvePanel(*config, "pair");
+  ASSERT_TRUE(panel.has_value());
+  ASSERT_EQ(panel->members.size(), 2u);
+  EXPECT_EQ(panel->members[1].name, "beta");
+}
+
+TEST(ConfigTest, SyntaxErrorNamesFileAndLine) {
+  const auto config = ParseConfig("[models.a]\nprovider = \"openai\"\nendpoint = \n", "bad.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code, ErrorCode::kConfig);
+  EXPECT_NE(config.error().message.find("bad.toml:3"), std::string::npos) << config.error().message;
+}
+
+TEST(ConfigTest, UnknownKeyNamesFileAndLine) {
+  const auto config =
+      ParseConfig("[models.a]\nprovider = \"openai\"\nendpont = \"http://x\"\n", "typo.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("typo.toml:3"), std::string::npos) << config.error().message;
+  EXPECT_NE(config.error().message.find("endpont"), std::string::npos);
+}
+
+TEST(ConfigTest, PanelNamingUnknownModelIsAnError) {
+  const auto config = ParseConfig("[panels]\nsolo = [\"ghost\"]\n", "p.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("ghost"), std::string::npos);
+}
+
+TEST(ConfigTest, UnknownPanelListsKnownOnes) {
+  const auto panel = ResolvePanel(DefaultConfig(), "nope");
+  ASSERT_FALSE(panel.has_value());
+  EXPECT_EQ(panel.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(panel.error().message.find("open"), std::string::npos);
+}
+
+TEST(ConfigTest, ResolvesAdHocAndNamedSpecs) {
+  const Config config = *ParseConfig(kValidConfig, "test.toml");
+  const auto adhoc = ResolveModelSpec(config, "openai:http://127.0.0.1:9000/v1#tiny");
+  ASSERT_TRUE(adhoc.has_value());
+  EXPECT_EQ(adhoc->endpoint, "http://127.0.0.1:9000/v1");
+  EXPECT_EQ(adhoc->model, "tiny");
+  EXPECT_EQ(adhoc->name, "tiny");
+  const auto named = ResolveModelSpec(config, "first=alpha");
+  ASSERT_TRUE(named.has_value());
+  EXPECT_EQ(named->name, "first");
+  EXPECT_EQ(named->model, "alpha-7b");
+  const auto unknown = ResolveModelSpec(config, "gamma");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message.find("alpha, beta"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace drux

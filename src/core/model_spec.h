@@ -1,0 +1,35 @@
+// How to reach one model: which wire protocol, where, under which name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace drux {
+
+struct ModelSpec {
+  // The name users see and refer to ("qwen-7b", "gpt-5"); unique within a panel.
+  std::string name;
+  // The wire protocol: "openai" (OpenAI-compatible), later "local", "replay", ...
+  std::string provider;
+  // Base URL of the endpoint, e.g. "http://127.0.0.1:8080/v1". For "local" and
+  // "replay" a file path.
+  std::string endpoint;
+  // The model name sent to the endpoint; empty lets the server choose.
+  std::string model;
+  // The environment variable that holds the API key; empty for none. The key itself is
+  // read at call time and never stored in a spec, a result or a log.
+  std::string api_key_env;
+  // Prices in US dollars per million tokens; 0 for free (local) models.
+  double price_input_per_mtok = 0;
+  double price_output_per_mtok = 0;
+  // Generation limits for this member.
+  int max_tokens = 512;
+  double temperature = 0.7;
+};
+
+struct Panel {
+  std::string name;
+  std::vector<ModelSpec> members;
+};
+
+}  // namespace drux

@@ -1,0 +1,118 @@
+#include "core/result_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace drux {
+namespace {
+
+using nlohmann::json;
+
+json ErrorJson(const Error& error) {
+  json out = {{"code", ErrorCodeName(error.code)}, {"message", error.message}};
+  if (error.http_status != 0) out["http_status"] = error.http_status;
+  if (error.retry_after_seconds != 0) out["retry_after_seconds"] = error.retry_after_seconds;
+  return out;
+}
+
+json AnswerJson(const Answer& answer) {
+  json out = {
+      {"model", answer.model},
+      {"provider_model", answer.provider_model},
+      {"ok", answer.ok()},
+      {"text", answer.text},
+      {"finish_reason", answer.finish_reason},
+      {"usage",
+       {{"prompt_tokens", answer.usage.prompt_tokens},
+        {"completion_tokens", answer.usage.completion_tokens},
+        {"reported", answer.usage.reported}}},
+      {"latency_ms", answer.latency_ms},
+      {"first_token_ms", answer.first_token_ms},
+      {"cost_usd", answer.cost_usd},
+      {"error", nullptr},
+  };
+  if (answer.error) out["error"] = ErrorJson(*answer.error);
+  return out;
+}
+
+const char* DisagreementKindName(DisagreementPoint::Kind kind) {
+  return kind == DisagreementPoint::Kind::kContradiction ? "contradiction" : "unique";
+}
+
+json AnalysisJson(const Analysis& analysis) {
+  json agreements = json::array();
+  for (const AgreementPoint& point : analysis.agreements) {
+    agreements.push_back({{"text", point.text}, {"models", point.models}});
+  }
+  json disagreements = json::array();
+  for (const DisagreementPoint& point : analysis.disagreements) {
+    json item = {{"kind", DisagreementKindName(point.kind)},
+                 {"text", point.text},
+                 {"models", point.models},
+                 {"versus", point.versus}};
+    if (!point.versus_text.empty()) item["versus_text"] = point.versus_text;
+    disagreements.push_back(std::move(item));
+  }
+  json pairwise = json::array();
+  for (const PairwiseAgreement& pair : analysis.pairwise) {
+    pairwise.push_back(
+        {{"models", {pair.model_a, pair.model_b}}, {"agreement", pair.agreement}});
+  }
+  return {
+      {"consensus",
+       {{"score", analysis.consensus.score},
+        {"label", analysis.consensus.label},
+        {"meaning", analysis.consensus.meaning}}},
+      {"representative", analysis.representative},
+      {"agreements", std::move(agreements)},
+      {"disagreements", std::move(disagreements)},
+      {"pairwise", std::move(pairwise)},
+      {"similarity", analysis.similarity},
+  };
+}
+
+json SynthesisJson(const Synthesis& synthesis) {
+  json sentences = json::array();
+  for (const SynthesisSentence& sentence : synthesis.sentences) {
+    sentences.push_back({{"text", sentence.text},
+                         {"models", sentence.models},
+                         {"unsupported", sentence.models.empty()}});
+  }
+  json out = {{"method", synthesis.method},
+              {"synthesizer", synthesis.synthesizer},
+              {"text", synthesis.text},
+              {"sentences", std::move(sentences)},
+              {"note", synthesis.note},
+              {"error", nullptr}};
+  if (synthesis.error) out["error"] = ErrorJson(*synthesis.error);
+  return out;
+}
+
+}  // namespace
+
+std::string ResultToJson(const Result& result, int indent) {
+  json answers = json::array();
+  std::size_t answered = 0;
+  for (const Answer& answer : result.answers) {
+    answers.push_back(AnswerJson(answer));
+    answered += answer.ok() ? 1 : 0;
+  }
+  const json out = {
+      {"question", result.question},
+      {"panel",
+       {{"name", result.panel},
+        {"members", result.answers.size()},
+        {"answered", answered},
+        {"status", ResultStatusName(result.status)},
+        {"summary", result.summary}}},
+      {"analysis", AnalysisJson(result.analysis)},
+      {"synthesis", SynthesisJson(result.synthesis)},
+      {"answers", std::move(answers)},
+      {"wall_ms", result.wall_ms},
+      {"total_cost_usd", result.total_cost_usd},
+  };
+  // Text is valid UTF-8 by construction; replace rather than throw if a bug lets an
+  // invalid byte through.
+  return out.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace drux

@@ -1,0 +1,32 @@
+// Progress events a panel run emits while members answer, for live displays.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace drux {
+
+struct ProgressEvent {
+  enum class Kind {
+    kStarted,  // the member's call began
+    kText,     // more text streamed in (text holds the new piece)
+    kDone,     // the member answered
+    kFailed,   // the member failed (error holds why)
+  };
+  Kind kind = Kind::kStarted;
+  int member = 0;        // index in the panel
+  std::string model;     // the member's display name
+  std::string text;      // kText: the new piece
+  int tokens = 0;        // tokens so far (streamed pieces, or the reported count when done)
+  double elapsed_ms = 0; // since the member's call began
+  std::optional<Error> error;
+};
+
+// Called for every event. The runner serializes calls, so a sink needs no locking of
+// its own, and must return quickly: it runs on a member's thread.
+using ProgressSink = std::function<void(const ProgressEvent&)>;
+
+}  // namespace drux
