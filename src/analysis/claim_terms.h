@@ -15,9 +15,13 @@ struct ClaimTerms {
   // Numbers, years and date parts, normalized ("1,000" -> "1000", "3.50" -> "3.5",
   // "07" -> "7", "4th" -> "4"); sorted, unique. Not part of terms.
   std::vector<std::string> numbers;
-  // The terms written with a capital letter ("Paris", "NASA"): the names a claim uses,
-  // for contradiction checks. A subset of terms; sorted, unique.
+  // The terms written with a capital letter after the first word ("Paris", "NASA"): the
+  // names a claim uses, for contradiction checks. A subset of terms; sorted, unique.
   std::vector<std::string> names;
+  // The first word's term when it is capitalized and not a stop word. Every sentence
+  // starts with a capital, so this is only a possible name ("Sydney is ..." or
+  // "Founded in ..."); empty otherwise.
+  std::string opening_name;
   // True when the wording carries a negation ("not", "never", "isn't").
   bool negated = false;
 };

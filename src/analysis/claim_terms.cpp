@@ -1,0 +1,233 @@
+#include "analysis/claim_terms.h"
+
+#include <libstemmer.h>
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <functional>
+#include <string_view>
+
+namespace drux {
+namespace {
+
+// Function words that carry no content of their own. Negations are here too: they are
+// tracked by ClaimTerms::negated rather than as terms. "no" and "yes" are kept because
+// whole answers can consist of them.
+constexpr std::array<std::string_view, 201> kStopWords = {
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between",
+    "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do",
+    "does", "doesn't", "doing", "don't", "down", "during", "each", "either", "else", "etc",
+    "even", "ever", "every", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't",
+    "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers",
+    "herself", "him", "himself", "his", "how", "how's", "however", "i", "i'd", "i'll", "i'm",
+    "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's",
+    "may", "me", "might", "more", "most", "must", "mustn't", "my", "myself", "neither", "never",
+    "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours",
+    "ourselves", "out", "over", "own", "per", "quite", "rather", "really", "same", "shall",
+    "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such",
+    "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there",
+    "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those",
+    "though", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very",
+    "via", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what",
+    "what's", "when", "when's", "where", "where's", "whether", "which", "while", "who", "who's",
+    "whom", "whose", "why", "why's", "will", "with", "won't", "would", "wouldn't", "you",
+    "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
+};
+static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
+
+constexpr std::array<std::string_view, 7> kNegations = {
+    "cannot", "neither", "never", "no", "nobody", "nor", "not",
+};
+
+bool IsStopWord(std::string_view word) {
+  return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
+}
+
+bool IsNegation(std::string_view word) {
+  return std::find(kNegations.begin(), kNegations.end(), word) != kNegations.end() ||
+         word.ends_with("n't");
+}
+
+enum class WordKind { kNumber, kLetters, kIdeographic };
+
+// "1,000" -> "1000", "007" -> "7", "3.50" -> "3.5", "2.0" -> "2": one spelling per value.
+std::string NormalizeNumber(std::string_view written) {
+  std::string digits;
+  for (const char c : written) {
+    if (std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.') digits += c;
+  }
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return "0";
+  digits.erase(0, first);
+  if (digits.find('.') != std::string::npos) {
+    digits.erase(digits.find_last_not_of('0') + 1);
+    if (digits.back() == '.') digits.pop_back();
+  }
+  if (digits.empty() || digits.front() == '.') digits.insert(0, "0");
+  return digits;
+}
+
+// "4th" -> "4", "1990s" -> "1990": a word that is a number with a suffix, or empty.
+std::string OrdinalNumber(std::string_view word) {
+  size_t digits = 0;
+  while (digits < word.size() && std::isdigit(static_cast<unsigned char>(word[digits])) != 0) {
+    ++digits;
+  }
+  const std::string_view suffix = word.substr(digits);
+  if (digits == 0 || (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th" &&
+                      suffix != "s")) {
+    return {};
+  }
+  return NormalizeNumber(word.substr(0, digits));
+}
+
+void SortUnique(std::vector<std::string>* values) {
+  std::sort(values->begin(), values->end());
+  values->erase(std::unique(values->begin(), values->end()), values->end());
+}
+
+using WordSink = std::function<void(const icu::UnicodeString&, WordKind)>;
+
+// Without ICU's word data, words are maximal runs of letters and digits.
+void ForEachWordFallback(const icu::UnicodeString& text, const WordSink& sink) {
+  int32_t start = -1;
+  bool all_digits = true;
+  for (int32_t i = 0; i <= text.length(); i = text.moveIndex32(i, 1)) {
+    const bool alnum = i < text.length() && u_isalnum(text.char32At(i)) != 0;
+    if (alnum && start < 0) {
+      start = i;
+      all_digits = true;
+    }
+    if (alnum) all_digits = all_digits && u_isdigit(text.char32At(i)) != 0;
+    if (!alnum && start >= 0) {
+      sink(text.tempSubStringBetween(start, i), all_digits ? WordKind::kNumber : WordKind::kLetters);
+      start = -1;
+    }
+    if (i == text.length()) break;
+  }
+}
+
+}  // namespace
+
+struct TermExtractor::Impl {
+  struct StemmerDeleter {
+    void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
+  };
+  std::unique_ptr<sb_stemmer, StemmerDeleter> stemmer{sb_stemmer_new("english", "UTF_8")};
+  std::unique_ptr<icu::BreakIterator> words;
+  const icu::Normalizer2* nfkc = nullptr;
+
+  Impl() {
+    UErrorCode status = U_ZERO_ERROR;
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) words.reset();
+    status = U_ZERO_ERROR;
+    nfkc = icu::Normalizer2::getNFKCInstance(status);
+    if (U_FAILURE(status)) nfkc = nullptr;
+  }
+
+  // NFKC, with typographic apostrophes made plain so "France’s" stems like "France's".
+  icu::UnicodeString Normalize(std::string_view text) const {
+    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    unicode.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2019)),
+                           icu::UnicodeString(static_cast<UChar32>('\'')));
+    if (nfkc == nullptr) return unicode;
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString normalized = nfkc->normalize(unicode, status);
+    return U_SUCCESS(status) ? normalized : unicode;
+  }
+
+  void ForEachWord(const icu::UnicodeString& text, const WordSink& sink) const {
+    if (!words) {
+      ForEachWordFallback(text, sink);
+      return;
+    }
+    words->setText(text);
+    int32_t start = words->first();
+    for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+         start = end, end = words->next()) {
+      const int32_t status = words->getRuleStatus();
+      if (status < UBRK_WORD_NONE_LIMIT) continue;
+      const WordKind kind = status < UBRK_WORD_NUMBER_LIMIT  ? WordKind::kNumber
+                            : status < UBRK_WORD_LETTER_LIMIT ? WordKind::kLetters
+                                                              : WordKind::kIdeographic;
+      sink(text.tempSubStringBetween(start, end), kind);
+    }
+  }
+
+  std::string Stem(const std::string& word) const {
+    if (!stemmer) return word;
+    const sb_symbol* stem =
+        sb_stemmer_stem(stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()),
+                        static_cast<int>(word.size()));
+    if (stem == nullptr) return word;
+    return std::string(reinterpret_cast<const char*>(stem),
+                       static_cast<size_t>(sb_stemmer_length(stemmer.get())));
+  }
+
+  void AddWord(const icu::UnicodeString& word, WordKind kind, bool opening,
+               ClaimTerms* out) const {
+    std::string written;
+    word.toUTF8String(written);
+    if (kind == WordKind::kNumber) {
+      out->numbers.push_back(NormalizeNumber(written));
+      return;
+    }
+    const UChar32 first = word.char32At(0);
+    icu::UnicodeString lower_word = word;
+    std::string lower;
+    lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
+    if (const std::string number = OrdinalNumber(lower); !number.empty()) {
+      out->numbers.push_back(number);
+      return;
+    }
+    out->negated = out->negated || IsNegation(lower);
+    if (IsStopWord(lower)) return;
+    std::string term = kind == WordKind::kIdeographic ? lower : Stem(lower);
+    if (u_isupper(first) != 0 || u_istitle(first) != 0) {
+      if (opening) {
+        out->opening_name = term;
+      } else {
+        out->names.push_back(term);
+      }
+    }
+    out->terms.push_back(std::move(term));
+  }
+};
+
+TermExtractor::TermExtractor() : impl_(std::make_unique<Impl>()) {}
+TermExtractor::~TermExtractor() = default;
+
+ClaimTerms TermExtractor::Extract(std::string_view text) {
+  ClaimTerms out;
+  bool opening = true;
+  impl_->ForEachWord(impl_->Normalize(text), [&](const icu::UnicodeString& word, WordKind kind) {
+    impl_->AddWord(word, kind, opening, &out);
+    opening = false;
+  });
+  SortUnique(&out.terms);
+  SortUnique(&out.numbers);
+  SortUnique(&out.names);
+  return out;
+}
+
+ClaimTerms TermExtractor::ExtractCode(std::string_view text) {
+  ClaimTerms out;
+  impl_->ForEachWord(impl_->Normalize(text), [&](const icu::UnicodeString& word, WordKind) {
+    icu::UnicodeString lower_word = word;
+    std::string lower;
+    lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
+    out.terms.push_back(std::move(lower));
+  });
+  SortUnique(&out.terms);
+  return out;
+}
+
+}  // namespace drux

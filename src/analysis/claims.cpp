@@ -1,0 +1,218 @@
+#include "analysis/claims.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/filteredbrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <memory>
+#include <utility>
+
+#include "analysis/claim_terms.h"
+#include "analysis/markdown_blocks.h"
+#include "core/utf8.h"
+
+namespace drux {
+namespace {
+
+// Abbreviations ICU's English list lacks but answers use; a period after them does not
+// end a sentence.
+constexpr std::array<std::string_view, 9> kAbbreviations = {
+    "Dr.", "Prof.", "St.", "Mt.", "Fig.", "Eq.", "approx.", "ca.", "cf.",
+};
+
+std::string_view Trim(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Code keeps its first line's indentation; only blank lines and trailing space go.
+std::string_view TrimCode(std::string_view code) {
+  while (!code.empty()) {
+    const size_t end = code.find('\n');
+    if (end == std::string_view::npos || !Trim(code.substr(0, end)).empty()) break;
+    code.remove_prefix(end + 1);
+  }
+  const size_t last = code.find_last_not_of(" \t\r\n");
+  return last == std::string_view::npos ? std::string_view() : code.substr(0, last + 1);
+}
+
+bool HasLetterOrDigit(std::string_view text) {
+  int32_t i = 0;
+  const auto length = static_cast<int32_t>(text.size());
+  while (i < length) {
+    UChar32 c = 0;
+    U8_NEXT(text.data(), i, length, c);
+    if (c >= 0 && u_isalnum(c) != 0) return true;
+  }
+  return false;
+}
+
+// ICU sentence segmentation with English abbreviations suppressed. Without ICU data a
+// paragraph stays one claim.
+class SentenceSplitter {
+ public:
+  SentenceSplitter() {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> base(
+        icu::BreakIterator::createSentenceInstance(icu::Locale::getEnglish(), status));
+    if (U_FAILURE(status)) return;
+    std::unique_ptr<icu::FilteredBreakIteratorBuilder> builder(
+        icu::FilteredBreakIteratorBuilder::createInstance(icu::Locale::getEnglish(), status));
+    if (U_FAILURE(status)) {
+      sentences_ = std::move(base);
+      return;
+    }
+    for (const std::string_view abbreviation : kAbbreviations) {
+      builder->suppressBreakAfter(
+          icu::UnicodeString::fromUTF8(icu::StringPiece(
+              abbreviation.data(), static_cast<int32_t>(abbreviation.size()))),
+          status);
+    }
+    icu::BreakIterator* const unfiltered = base.release();
+    sentences_.reset(builder->wrapIteratorWithFilter(unfiltered, status));
+    if (U_FAILURE(status)) sentences_.reset();
+  }
+
+  std::vector<std::string> Split(std::string_view paragraph) const {
+    if (!sentences_) return {std::string(paragraph)};
+    const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(paragraph.data(), static_cast<int32_t>(paragraph.size())));
+    sentences_->setText(text);
+    std::vector<std::string> out;
+    int32_t start = sentences_->first();
+    for (int32_t end = sentences_->next(); end != icu::BreakIterator::DONE;
+         start = end, end = sentences_->next()) {
+      std::string sentence;
+      text.tempSubStringBetween(start, end).toUTF8String(sentence);
+      out.push_back(std::move(sentence));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<icu::BreakIterator> sentences_;
+};
+
+Claim BuildClaim(std::string_view text, ClaimKind kind, int answer_index,
+                 TermExtractor& extractor) {
+  Claim claim;
+  claim.text = std::string(text);
+  claim.kind = kind;
+  claim.answer_index = answer_index;
+  ClaimTerms terms =
+      kind == ClaimKind::kCode ? extractor.ExtractCode(text) : extractor.Extract(text);
+  claim.terms = std::move(terms.terms);
+  claim.numbers = std::move(terms.numbers);
+  claim.names = std::move(terms.names);
+  claim.opening_name = std::move(terms.opening_name);
+  claim.negated = terms.negated;
+  return claim;
+}
+
+std::vector<std::string> Missing(const std::vector<std::string>& values,
+                                 const std::vector<std::string>& in) {
+  std::vector<std::string> missing;
+  std::set_difference(values.begin(), values.end(), in.begin(), in.end(),
+                      std::back_inserter(missing));
+  return missing;
+}
+
+size_t CountShared(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> shared;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(shared));
+  return shared.size();
+}
+
+std::vector<std::string> NamesOf(const Claim& claim) {
+  std::vector<std::string> names = claim.names;
+  if (!claim.opening_name.empty() &&
+      !std::binary_search(names.begin(), names.end(), claim.opening_name)) {
+    names.insert(std::lower_bound(names.begin(), names.end(), claim.opening_name),
+                 claim.opening_name);
+  }
+  return names;
+}
+
+bool HasDefiniteName(const std::vector<std::string>& candidates, const Claim& claim) {
+  return std::any_of(candidates.begin(), candidates.end(), [&](const std::string& name) {
+    return std::binary_search(claim.names.begin(), claim.names.end(), name);
+  });
+}
+
+}  // namespace
+
+std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index) {
+  const std::string text = SanitizeUtf8(answer_text);
+  TermExtractor extractor;
+  const SentenceSplitter splitter;
+  std::vector<Claim> claims;
+  const auto add = [&](std::string_view wording, ClaimKind kind) {
+    if (HasLetterOrDigit(wording)) {
+      claims.push_back(BuildClaim(wording, kind, answer_index, extractor));
+    }
+  };
+  for (const MarkdownBlock& block : SplitMarkdownBlocks(text)) {
+    switch (block.kind) {
+      case BlockKind::kCode:
+        add(TrimCode(block.text), ClaimKind::kCode);
+        break;
+      case BlockKind::kHeading:
+        add(StripInlineMarkdown(block.text), ClaimKind::kHeading);
+        break;
+      case BlockKind::kListItem:
+      case BlockKind::kTableRow:
+        add(StripInlineMarkdown(block.text), ClaimKind::kListItem);
+        break;
+      case BlockKind::kParagraph:
+        for (const std::string& sentence : splitter.Split(StripInlineMarkdown(block.text))) {
+          add(Trim(sentence), ClaimKind::kSentence);
+        }
+        break;
+    }
+  }
+  return claims;
+}
+
+Claim MakeClaim(std::string_view text, ClaimKind kind, int answer_index) {
+  TermExtractor extractor;
+  return BuildClaim(text, kind, answer_index, extractor);
+}
+
+ValueDifference CompareValues(const Claim& a, const Claim& b) {
+  ValueDifference difference;
+  difference.numbers_only_a = Missing(a.numbers, b.numbers);
+  difference.numbers_only_b = Missing(b.numbers, a.numbers);
+  difference.names_only_a = Missing(NamesOf(a), b.terms);
+  difference.names_only_b = Missing(NamesOf(b), a.terms);
+  difference.definite_name = HasDefiniteName(difference.names_only_a, a) ||
+                             HasDefiniteName(difference.names_only_b, b);
+  return difference;
+}
+
+bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap) {
+  if (a.kind == ClaimKind::kCode || b.kind == ClaimKind::kCode) return false;
+  const ValueDifference difference = CompareValues(a, b);
+  std::vector<std::string> rest_a = a.terms;
+  std::vector<std::string> rest_b = b.terms;
+  if (!difference.NumbersDiffer()) {
+    // A single swapped name is a conflicting value; several differing names mean the
+    // claims are about different things ("Paris ... France" and "Berlin ... Germany").
+    if (!difference.NamesDiffer() || difference.names_only_a.size() != 1 ||
+        difference.names_only_b.size() != 1) {
+      return false;
+    }
+    rest_a = Missing(rest_a, difference.names_only_a);
+    rest_b = Missing(rest_b, difference.names_only_b);
+  }
+  const size_t shared = CountShared(rest_a, rest_b);
+  const size_t shorter = std::min(rest_a.size(), rest_b.size());
+  return shared > 0 && static_cast<double>(shared) >= min_overlap * static_cast<double>(shorter);
+}
+
+}  // namespace drux

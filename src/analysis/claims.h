@@ -1,0 +1,72 @@
+// Claims: the units in which answers are compared. An answer is cut into sentences, list
+// items, headings and code blocks, each with the terms, numbers and names it states.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drux {
+
+enum class ClaimKind {
+  kSentence,  // a sentence of a paragraph
+  kListItem,  // a whole list item or table row
+  kHeading,   // a section title: labels a part of the answer, asserts nothing
+  kCode,      // a whole fenced code block
+};
+
+struct Claim {
+  std::string text;  // the original wording, Markdown formatting stripped
+  ClaimKind kind = ClaimKind::kSentence;
+  // Normalized content terms: NFKC, lower-case, Snowball English stem, stop words
+  // removed; sorted, unique. Code claims hold lower-cased tokens, unstemmed.
+  std::vector<std::string> terms;
+  // Numbers, years and date parts, normalized for contradiction checks ("1,000" ->
+  // "1000"); sorted, unique. Empty for code.
+  std::vector<std::string> numbers;
+  // Terms written with a capital letter after the first word: names. Sorted, unique.
+  std::vector<std::string> names;
+  // The first word's term when capitalized: possibly a name, possibly just a capital.
+  std::string opening_name;
+  bool negated = false;  // the wording carries "not", "never", "isn't", ...
+  int answer_index = 0;  // the answer the claim comes from
+};
+
+// The claims of one answer in reading order. Markdown is respected: each list item,
+// table body row and heading is its own claim; a fenced code block is one claim; prose
+// is cut into sentences with ICU. Formatting (emphasis, backticks, link syntax, leading
+// "#", "-", "*", "1.") is stripped from the text. Claims without any letter or digit
+// (blank, rules, emoji only) are skipped. Never fails; invalid UTF-8 is replaced.
+std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index);
+
+// One claim of text exactly as given, without segmenting or stripping it: for wording
+// that is already a single claim (a cluster's representative text, for instance).
+Claim MakeClaim(std::string_view text, ClaimKind kind, int answer_index);
+
+// The values each of two claims states that the other does not.
+struct ValueDifference {
+  std::vector<std::string> numbers_only_a;
+  std::vector<std::string> numbers_only_b;
+  std::vector<std::string> names_only_a;  // names (opening one included) b never uses
+  std::vector<std::string> names_only_b;
+  // A name other than an opening one is among the names_only: without one, two
+  // differently opened sentences ("Founded in ...", "Established in ...") would
+  // look like a conflict of names.
+  bool definite_name = false;
+
+  // Both claims state numbers the other does not: "1901" against "1902".
+  bool NumbersDiffer() const { return !numbers_only_a.empty() && !numbers_only_b.empty(); }
+  // Both claims use names the other does not: "Canberra" against "Sydney".
+  bool NamesDiffer() const {
+    return definite_name && !names_only_a.empty() && !names_only_b.empty();
+  }
+};
+
+ValueDifference CompareValues(const Claim& a, const Claim& b);
+
+// Whether a and b state conflicting values for the same thing: they differ in numbers,
+// or in exactly one name each, while the rest of their terms overlap at least
+// min_overlap (shared terms / terms of the shorter claim). Code never contradicts.
+bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap);
+
+}  // namespace drux

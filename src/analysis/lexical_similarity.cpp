@@ -1,0 +1,69 @@
+#include "analysis/lexical_similarity.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace drux {
+namespace {
+
+struct CosineParts {
+  double dot = 0;
+  double norm_a = 0;
+  double norm_b = 0;
+};
+
+// Adds the weighted overlap of two sorted, unique feature lists.
+void AccumulateCosine(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                      const LexicalSimilarity& weights, CosineParts* parts) {
+  auto it_a = a.begin();
+  auto it_b = b.begin();
+  while (it_a != a.end() || it_b != b.end()) {
+    if (it_b == b.end() || (it_a != a.end() && *it_a < *it_b)) {
+      parts->norm_a += std::pow(weights.Weight(*it_a++), 2);
+    } else if (it_a == a.end() || *it_b < *it_a) {
+      parts->norm_b += std::pow(weights.Weight(*it_b++), 2);
+    } else {
+      const double squared = std::pow(weights.Weight(*it_a), 2);
+      parts->dot += squared;
+      parts->norm_a += squared;
+      parts->norm_b += squared;
+      ++it_a;
+      ++it_b;
+    }
+  }
+}
+
+bool StateDifferentValues(const Claim& a, const Claim& b) {
+  if (a.negated != b.negated) return true;
+  const ValueDifference difference = CompareValues(a, b);
+  return difference.NumbersDiffer() || difference.NamesDiffer();
+}
+
+}  // namespace
+
+void LexicalSimilarity::Prepare(const std::vector<Claim>& all_claims) {
+  document_frequency_.clear();
+  documents_ = static_cast<int>(all_claims.size());
+  for (const Claim& claim : all_claims) {
+    for (const std::string& term : claim.terms) ++document_frequency_[term];
+    for (const std::string& number : claim.numbers) ++document_frequency_[number];
+  }
+}
+
+double LexicalSimilarity::Weight(const std::string& feature) const {
+  const auto found = document_frequency_.find(feature);
+  const int frequency = found == document_frequency_.end() ? 0 : found->second;
+  return std::log((1.0 + documents_) / (1.0 + frequency)) + 1.0;
+}
+
+double LexicalSimilarity::Score(const Claim& a, const Claim& b) const {
+  CosineParts parts;
+  AccumulateCosine(a.terms, b.terms, *this, &parts);
+  AccumulateCosine(a.numbers, b.numbers, *this, &parts);
+  if (parts.norm_a == 0 && parts.norm_b == 0) return a.text == b.text ? 1.0 : 0.0;
+  if (parts.norm_a == 0 || parts.norm_b == 0) return 0;
+  const double cosine = std::clamp(parts.dot / std::sqrt(parts.norm_a * parts.norm_b), 0.0, 1.0);
+  return StateDifferentValues(a, b) ? cosine * kConflictFactor : cosine;
+}
+
+}  // namespace drux

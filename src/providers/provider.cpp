@@ -1,0 +1,22 @@
+#include "providers/provider.h"
+
+#include "providers/openai_compatible.h"
+
+namespace drux {
+
+Expected<std::unique_ptr<Provider>> MakeProvider(const ModelSpec& spec) {
+  if (spec.provider == "openai") {
+    if (!spec.endpoint.starts_with("http://") && !spec.endpoint.starts_with("https://")) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "model \"" + spec.name + "\" has the endpoint \"" + spec.endpoint +
+                           "\", which is not an http:// or https:// URL; an OpenAI-compatible "
+                           "endpoint looks like http://127.0.0.1:8080/v1");
+    }
+    return std::make_unique<OpenAiCompatibleProvider>(spec);
+  }
+  return MakeError(ErrorCode::kNotFound,
+                   "model \"" + spec.name + "\" names the unknown provider \"" + spec.provider +
+                       "\"; the known providers are: openai");
+}
+
+}  // namespace drux

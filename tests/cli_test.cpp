@@ -1,0 +1,232 @@
+// `drux ask` end to end, run as a user runs it: the real binary, real llama-server
+// members on loopback serving tiny generated models, and, where a bad peer is needed
+// that llama-server cannot imitate (an HTML 502 page, a cut stream, a 429), the
+// misbehaving FakeOpenAiServer beside two real members.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "support/fake_openai_server.h"
+#include "support/llama_server.h"
+#include "support/subprocess.h"
+#include "support/tiny_models.h"
+
+namespace drux {
+namespace {
+
+using nlohmann::json;
+using test::FakeOpenAiServer;
+
+constexpr int kExitComplete = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitPartial = 3;
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Three llama-servers for the whole suite: starting them is the slow part.
+  static void SetUpTestSuite() {
+    for (int seed : {11, 22, 33}) {
+      servers_.push_back(test::LlamaServer::Start(test::TinyModelPath(seed)));
+    }
+  }
+  static void TearDownTestSuite() { servers_.clear(); }
+
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("drux-cli-test-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(directory_);
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+
+  // A member spec for llama-server number i.
+  static std::string Member(int i) {
+    return "tiny" + std::to_string(i) + "=openai:" + servers_[i]->base_url();
+  }
+
+  // Writes a config whose "tiny" panel is the three llama-servers, short answers.
+  std::string WriteConfig() {
+    std::string text = "[defaults]\npanel = \"tiny\"\nmember_timeout_seconds = 60\n";
+    for (std::size_t i = 0; i < servers_.size(); ++i) {
+      text += "[models.tiny" + std::to_string(i) + "]\nprovider = \"openai\"\nendpoint = \"" +
+              servers_[i]->base_url() + "\"\nmax_tokens = 24\ntemperature = 0.0\n";
+    }
+    text += "[panels]\ntiny = [\"tiny0\", \"tiny1\", \"tiny2\"]\n";
+    return WriteFile("drux.toml", text);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = (directory_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  static test::ProcessResult Drux(std::vector<std::string> args, std::string stdin_data = {}) {
+    args.insert(args.begin(), DRUX_BINARY);
+    test::RunProcessOptions options;
+    options.stdin_data = std::move(stdin_data);
+    options.timeout = std::chrono::seconds(120);
+    // No stray configuration from the machine running the tests.
+    options.extra_env = {{"DRUX_CONFIG", ""}, {"XDG_CONFIG_HOME", "/nonexistent"}};
+    return test::RunProcess(args, options);
+  }
+
+  // Runs a panel of two real members plus the given bad one, and checks the common
+  // promise: a partial result whose real members answered.
+  json AskWithBadMember(const std::string& bad_url, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"ask", "Name a colour.", "--json", "--model", Member(0),
+                                     "--model", Member(1), "--model", "bad=openai:" + bad_url};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = Drux(args);
+    EXPECT_EQ(run.exit_code, kExitPartial) << run.err;
+    const json result = json::parse(run.out);
+    EXPECT_EQ(result["panel"]["status"], "partial");
+    EXPECT_EQ(result["panel"]["answered"], 2);
+    EXPECT_TRUE(result["answers"][0]["ok"].get<bool>());
+    EXPECT_TRUE(result["answers"][1]["ok"].get<bool>());
+    EXPECT_FALSE(result["answers"][2]["ok"].get<bool>());
+    return result["answers"][2]["error"];
+  }
+
+  static inline std::vector<std::unique_ptr<test::LlamaServer>> servers_;
+  std::filesystem::path directory_;
+};
+
+TEST_F(CliTest, ThreeLlamaServersAnswerEndToEnd) {
+  const auto run = Drux({"ask", "What is an AI engineer?", "--json", "--config", WriteConfig()});
+  ASSERT_EQ(run.exit_code, kExitComplete) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["question"], "What is an AI engineer?");
+  EXPECT_EQ(result["panel"]["name"], "tiny");
+  EXPECT_EQ(result["panel"]["status"], "complete");
+  EXPECT_EQ(result["panel"]["summary"], "3 models · complete");
+  ASSERT_EQ(result["answers"].size(), 3u);
+  for (const json& answer : result["answers"]) {
+    EXPECT_TRUE(answer["ok"].get<bool>()) << answer.dump();
+    EXPECT_GT(answer["usage"]["completion_tokens"].get<int>(), 0);
+    EXPECT_GT(answer["latency_ms"].get<double>(), 0);
+  }
+  const double score = result["analysis"]["consensus"]["score"];
+  EXPECT_GE(score, 0);
+  EXPECT_LE(score, 100);
+  EXPECT_FALSE(result["analysis"]["consensus"]["label"].get<std::string>().empty());
+  EXPECT_TRUE(result["analysis"]["agreements"].is_array());
+  EXPECT_TRUE(result["analysis"]["disagreements"].is_array());
+  EXPECT_EQ(result["analysis"]["pairwise"].size(), 3u);
+  EXPECT_EQ(result["synthesis"]["method"], "extractive");
+  for (const json& sentence : result["synthesis"]["sentences"]) {
+    EXPECT_FALSE(sentence["models"].empty()) << "an extractive sentence no model said";
+  }
+}
+
+TEST_F(CliTest, PlainTextLaysOutTheResultLikeTheProduct) {
+  const auto run = Drux({"ask", "What is an AI engineer?", "--config", WriteConfig()});
+  ASSERT_EQ(run.exit_code, kExitComplete) << run.err;
+  std::size_t at = 0;
+  for (const char* heading : {"Question:", "Panel: tiny · 3 models · complete", "Consensus:",
+                              "Models agree on", "Points of disagreement", "Synthesized answer",
+                              "Answers", "── tiny0", "── tiny1", "── tiny2"}) {
+    const std::size_t found = run.out.find(heading, at);
+    ASSERT_NE(found, std::string::npos) << heading << " missing or out of order in:\n" << run.out;
+    at = found;
+  }
+  EXPECT_EQ(run.out.find("\033["), std::string::npos) << "no ANSI codes when not a terminal";
+}
+
+TEST_F(CliTest, EmptyQuestionIsRefusedClearly) {
+  const auto run = Drux({"ask", "  ", "--config", WriteConfig()});
+  EXPECT_EQ(run.exit_code, kExitFailed);
+  EXPECT_NE(run.err.find("The question is empty"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, MegabyteQuestionIsRefusedWithItsSize) {
+  const auto run = Drux({"ask", "-", "--config", WriteConfig()}, std::string(1 << 20, 'x'));
+  EXPECT_EQ(run.exit_code, kExitFailed);
+  EXPECT_NE(run.err.find("1048576 bytes long; the limit is 65536 bytes"), std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliTest, InvalidUtf8QuestionIsRefusedWithTheOffset) {
+  const auto run = Drux({"ask", "caf\xE9?", "--config", WriteConfig()});
+  EXPECT_EQ(run.exit_code, kExitFailed);
+  EXPECT_NE(run.err.find("not valid UTF-8 (first bad byte at offset 3)"), std::string::npos)
+      << run.err;
+}
+
+TEST_F(CliTest, HtmlErrorPageFromOneMemberIsReportedAsSuch) {
+  FakeOpenAiServer bad({FakeOpenAiServer::Behavior::kHtml502});
+  const json error = AskWithBadMember(bad.Start());
+  EXPECT_EQ(error["http_status"], 502);
+  const std::string message = error["message"];
+  EXPECT_NE(message.find("HTML"), std::string::npos) << message;
+  EXPECT_NE(message.find("502"), std::string::npos) << message;
+}
+
+TEST_F(CliTest, StreamCutInTheMiddleKeepsThePartialText) {
+  FakeOpenAiServer bad({FakeOpenAiServer::Behavior::kCutStream});
+  const json error = AskWithBadMember(bad.Start());
+  EXPECT_EQ(error["code"], "malformed_response");
+  EXPECT_NE(error["message"].get<std::string>().find("ended before"), std::string::npos);
+}
+
+TEST_F(CliTest, RateLimitReportsRetryAfter) {
+  FakeOpenAiServer::Options options{FakeOpenAiServer::Behavior::kRateLimited};
+  options.retry_after_seconds = 30;
+  FakeOpenAiServer bad(options);
+  const json error = AskWithBadMember(bad.Start());
+  EXPECT_EQ(error["code"], "rate_limited");
+  EXPECT_EQ(error["http_status"], 429);
+  EXPECT_EQ(error["retry_after_seconds"], 30);
+}
+
+TEST_F(CliTest, MemberThatNeverAnswersIsCutOffByTheDeadline) {
+  FakeOpenAiServer bad({FakeOpenAiServer::Behavior::kHang});
+  const auto start = std::chrono::steady_clock::now();
+  const json error = AskWithBadMember(bad.Start(), {"--timeout", "4"});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(error["code"], "timeout");
+}
+
+TEST_F(CliTest, BrokenConfigNamesFileAndLine) {
+  const std::string path = WriteFile("broken.toml", "[models.a]\nprovider = \"openai\"\nendpoint = \n");
+  const auto run = Drux({"ask", "Hello?", "--config", path});
+  EXPECT_EQ(run.exit_code, kExitUsage);
+  EXPECT_NE(run.err.find(path + ":3"), std::string::npos) << run.err;
+}
+
+TEST_F(CliTest, UnknownPanelAndModelAreNamed) {
+  const std::string config = WriteConfig();
+  const auto panel = Drux({"ask", "Hello?", "--config", config, "--panel", "nope"});
+  EXPECT_EQ(panel.exit_code, kExitUsage);
+  EXPECT_NE(panel.err.find("Unknown panel 'nope'"), std::string::npos) << panel.err;
+  EXPECT_NE(panel.err.find("tiny"), std::string::npos) << panel.err;
+  const auto model = Drux({"ask", "Hello?", "--config", config, "--model", "ghost"});
+  EXPECT_EQ(model.exit_code, kExitUsage);
+  EXPECT_NE(model.err.find("Unknown model 'ghost'"), std::string::npos) << model.err;
+}
+
+TEST_F(CliTest, AllMembersFailingIsAFailure) {
+  FakeOpenAiServer bad({FakeOpenAiServer::Behavior::kHtml502});
+  const auto run = Drux({"ask", "Hello?", "--json", "--model", "bad=openai:" + bad.Start()});
+  EXPECT_EQ(run.exit_code, kExitFailed) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["panel"]["status"], "failed");
+  EXPECT_EQ(result["synthesis"]["method"], "none");
+}
+
+TEST_F(CliTest, VersionAndHelp) {
+  const auto version = Drux({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("drux ", 0), 0u) << version.out;
+  const auto help = Drux({"ask", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--model"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace drux

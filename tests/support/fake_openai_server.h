@@ -1,0 +1,85 @@
+// A tiny OpenAI-compatible chat-completions server on 127.0.0.1 that can misbehave on
+// purpose: HTML error pages, cut streams, rate limits, hangs, bad JSON, invalid UTF-8.
+// A test double for behaviour no real server (llama-server) can be made to produce.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace drux {
+
+class FakeOpenAiServer {
+ public:
+  enum class Behavior {
+    kAnswer,       // the answer as SSE chunks + usage + [DONE] if "stream": true, else JSON
+    kHtml502,      // 502 with nginx's HTML error page
+    kCutStream,    // a streamed 200 whose connection closes after two content chunks
+    kRateLimited,  // 429 with Retry-After and an OpenAI-style JSON error body
+    kHang,         // reads the request and never answers until the server stops
+    kBadJson,      // streamed: chunk 2 is broken JSON; not streamed: a broken JSON body
+    kInvalidUtf8,  // streams kInvalidUtf8Pieces: raw invalid UTF-8 inside JSON strings
+  };
+
+  struct Options {
+    Behavior behavior = Behavior::kAnswer;
+    std::string answer = "Paris is the capital of France.";  // sent in word-sized chunks
+    std::chrono::milliseconds delay{0};  // before the response starts
+    int retry_after_seconds = 7;
+    std::string model = "fake-model";  // the "model" field of every response
+  };
+
+  // The content pieces kInvalidUtf8 streams: "é" split across two chunks, then a byte
+  // that is never valid UTF-8. A client should end up with "café \uFFFD ok".
+  static constexpr const char* kInvalidUtf8Pieces[] = {"caf\xC3", "\xA9 \xFF", " ok"};
+  // The prompt_tokens every usage report states; completion_tokens is the chunk count.
+  static constexpr int kPromptTokens = 11;
+
+  explicit FakeOpenAiServer(Options options = {});
+  // Stops promptly, also with hung connections, and joins every thread.
+  ~FakeOpenAiServer();
+  FakeOpenAiServer(const FakeOpenAiServer&) = delete;
+  FakeOpenAiServer& operator=(const FakeOpenAiServer&) = delete;
+
+  // Listens on an ephemeral port and returns the base URL, "http://127.0.0.1:PORT/v1".
+  // Returns "" (and records a test failure) when no socket can be opened. Call once.
+  std::string Start();
+
+  int request_count() const;
+  // The last request's headers (names in lower case) and body.
+  std::map<std::string, std::string> last_request_headers() const;
+  std::string last_request_body() const;
+
+ private:
+  struct Connection {
+    int socket = -1;  // -1 once the connection's thread closed it
+    bool finished = false;
+    std::thread thread;
+  };
+
+  void AcceptConnections();
+  void Serve(Connection& connection);
+  std::string Respond(bool stream);
+  // Sleeps for duration or until the server stops; returns false when it stopped.
+  bool WaitUnlessStopped(std::chrono::milliseconds duration);
+  void JoinFinishedConnections();
+
+  const Options options_;
+  int listen_socket_ = -1;
+  std::thread acceptor_;
+  mutable std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
+  std::list<Connection> connections_;
+  int request_count_ = 0;
+  std::map<std::string, std::string> last_headers_;
+  std::string last_body_;
+};
+
+}  // namespace drux
