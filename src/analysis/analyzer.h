@@ -19,7 +19,7 @@ struct AnalysisOptions {
   // Two claims of different models contradict when they state different numbers, or
   // one different name each, and at least this share of the shorter claim's other
   // terms is shared.
-  double contradiction_overlap = 0.6;
+  double contradiction_overlap = 0.5;
   // At most this many contradictions are listed, the best supported first.
   size_t max_contradictions = 10;
   // At most this many points made by one model only are listed, the most substantial

@@ -15,29 +15,30 @@
 namespace drux {
 namespace {
 
-// Function words that carry no content of their own. Negations are here too: they are
-// tracked by ClaimTerms::negated rather than as terms. "no" and "yes" are kept because
-// whole answers can consist of them.
-constexpr std::array<std::string_view, 201> kStopWords = {
+// Function words and titles that carry no content of their own. Negations are here too:
+// they are tracked by ClaimTerms::negated rather than as terms. "no" and "yes" are kept
+// because whole answers can consist of them.
+constexpr std::array<std::string_view, 206> kStopWords = {
     "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
     "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between",
     "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do",
-    "does", "doesn't", "doing", "don't", "down", "during", "each", "either", "else", "etc",
+    "does", "doesn't", "doing", "don't", "down", "dr", "during", "each", "either", "else", "etc",
     "even", "ever", "every", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't",
     "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers",
     "herself", "him", "himself", "his", "how", "how's", "however", "i", "i'd", "i'll", "i'm",
     "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's",
-    "may", "me", "might", "more", "most", "must", "mustn't", "my", "myself", "neither", "never",
-    "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours",
-    "ourselves", "out", "over", "own", "per", "quite", "rather", "really", "same", "shall",
-    "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such",
-    "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there",
-    "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those",
-    "though", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very",
-    "via", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what",
-    "what's", "when", "when's", "where", "where's", "whether", "which", "while", "who", "who's",
-    "whom", "whose", "why", "why's", "will", "with", "won't", "would", "wouldn't", "you",
-    "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves",
+    "may", "me", "might", "more", "most", "mr", "mrs", "ms", "must", "mustn't", "my", "myself",
+    "neither", "never", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought",
+    "our", "ours", "ourselves", "out", "over", "own", "per", "prof", "quite", "rather", "really",
+    "same", "shall", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so",
+    "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves",
+    "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've",
+    "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up", "upon",
+    "us", "very", "via", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were",
+    "weren't", "what", "what's", "when", "when's", "where", "where's", "whether", "which",
+    "while", "who", "who's", "whom", "whose", "why", "why's", "will", "with", "won't", "would",
+    "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself",
+    "yourselves",
 };
 static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
 
@@ -191,7 +192,9 @@ struct TermExtractor::Impl {
     out->negated = out->negated || IsNegation(lower);
     if (IsStopWord(lower)) return;
     std::string term = kind == WordKind::kIdeographic ? lower : Stem(lower);
-    if (u_isupper(first) != 0 || u_istitle(first) != 0) {
+    // A lone capital is a unit or a variable ("100 °C", "x = N"), not a name.
+    const bool capitalized = u_isupper(first) != 0 || u_istitle(first) != 0;
+    if (capitalized && word.countChar32() > 1) {
       if (opening) {
         out->opening_name = term;
       } else {

@@ -197,10 +197,19 @@ ValueDifference CompareValues(const Claim& a, const Claim& b) {
 
 bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap) {
   if (a.kind == ClaimKind::kCode || b.kind == ClaimKind::kCode) return false;
+  if (a.negated != b.negated) {
+    // "X is safe" against "X is not safe": one claim's terms all in the other's.
+    const size_t shared = CountShared(a.terms, b.terms);
+    return shared >= 2 && shared == std::min(a.terms.size(), b.terms.size());
+  }
   const ValueDifference difference = CompareValues(a, b);
   std::vector<std::string> rest_a = a.terms;
   std::vector<std::string> rest_b = b.terms;
-  if (!difference.NumbersDiffer()) {
+  if (difference.NumbersDiffer()) {
+    // Numbers of differently named things ("Mercury has 0 moons", "Jupiter has 95")
+    // do not conflict.
+    if (difference.NamesDiffer()) return false;
+  } else {
     // A single swapped name is a conflicting value; several differing names mean the
     // claims are about different things ("Paris ... France" and "Berlin ... Germany").
     if (!difference.NamesDiffer() || difference.names_only_a.size() != 1 ||

@@ -64,9 +64,11 @@ struct ValueDifference {
 
 ValueDifference CompareValues(const Claim& a, const Claim& b);
 
-// Whether a and b state conflicting values for the same thing: they differ in numbers,
-// or in exactly one name each, while the rest of their terms overlap at least
-// min_overlap (shared terms / terms of the shorter claim). Code never contradicts.
+// Whether a and b state conflicting values for the same thing: they differ in numbers
+// (and not in names), or in exactly one name each, while the rest of their terms overlap
+// at least min_overlap (shared terms / terms of the shorter claim); or one negates what
+// the other says (all terms, at least two, of the shorter one in the longer one). Code
+// never contradicts.
 bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap);
 
 }  // namespace drux

@@ -62,8 +62,10 @@ double LexicalSimilarity::Score(const Claim& a, const Claim& b) const {
   AccumulateCosine(a.numbers, b.numbers, *this, &parts);
   if (parts.norm_a == 0 && parts.norm_b == 0) return a.text == b.text ? 1.0 : 0.0;
   if (parts.norm_a == 0 || parts.norm_b == 0) return 0;
-  const double cosine = std::clamp(parts.dot / std::sqrt(parts.norm_a * parts.norm_b), 0.0, 1.0);
-  return StateDifferentValues(a, b) ? cosine * kConflictFactor : cosine;
+  const double cosine = parts.dot / std::sqrt(parts.norm_a * parts.norm_b);
+  const double containment = parts.dot / std::min(parts.norm_a, parts.norm_b);
+  const double score = std::clamp((cosine + containment) / 2, 0.0, 1.0);
+  return StateDifferentValues(a, b) ? score * kConflictFactor : score;
 }
 
 }  // namespace drux

@@ -1,4 +1,4 @@
-// Similarity from shared wording: the IDF-weighted cosine of two claims' stemmed terms
+// Similarity from shared wording: the IDF-weighted overlap of two claims' stemmed terms
 // and numbers. Cheap, deterministic and offline; blind to paraphrase with other words.
 #pragma once
 
@@ -14,8 +14,8 @@ class LexicalSimilarity final : public Similarity {
  public:
   // Claims that state different values ("1901" / "1902", "Canberra" / "Sydney") or
   // differ in negation are not the same point however many words they share: their
-  // score is multiplied by this.
-  static constexpr double kConflictFactor = 0.5;
+  // score is multiplied by this, which keeps them below the default match threshold.
+  static constexpr double kConflictFactor = 0.4;
 
   std::string name() const override { return "lexical"; }
 
@@ -23,9 +23,13 @@ class LexicalSimilarity final : public Similarity {
   // same.
   void Prepare(const std::vector<Claim>& all_claims) override;
 
-  // Cosine of the claims' term-and-number sets, each feature weighted by its smoothed
-  // inverse document frequency, idf(t) = ln((1 + N) / (1 + df(t))) + 1 over the N
-  // prepared claims: words every answer uses (the question's topic) count least.
+  // The mean of two overlaps of the claims' term-and-number sets, each feature weighted
+  // by its smoothed inverse document frequency, idf(t) = ln((1 + N) / (1 + df(t))) + 1
+  // over the N prepared claims, so words every answer uses (the topic) count least:
+  // the cosine (shared / geometric mean of the two sets' weights, squared weights
+  // throughout) and the containment (shared / the smaller set). Containment lets a short
+  // claim restated inside a longer one ("Paris." and "Paris is the capital of France.")
+  // still match; the cosine keeps one shared word from matching a long claim.
   // Two claims without any feature score 1 when their texts are equal, else 0.
   double Score(const Claim& a, const Claim& b) const override;
 

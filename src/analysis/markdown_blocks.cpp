@@ -404,6 +404,8 @@ class InlineStripper {
   std::string out_;
 };
 
+// Single spaces, none at the ends or before closing punctuation (left behind where a
+// citation marker was removed: "in physics [1].").
 std::string CollapseWhitespace(std::string_view text) {
   std::string out;
   bool pending_space = false;
@@ -412,7 +414,9 @@ std::string CollapseWhitespace(std::string_view text) {
       pending_space = !out.empty();
       continue;
     }
-    if (pending_space) out += ' ';
+    if (pending_space && std::string_view(".,;:!?").find(c) == std::string_view::npos) {
+      out += ' ';
+    }
     pending_space = false;
     out += c;
   }

@@ -65,8 +65,9 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool NameEquals(std::string_view name, std::string_view lower_case) {
-  return std::equal(name.begin(), name.end(), lower_case.begin(), lower_case.end(),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return std::equal(
+      name.begin(), name.end(), lower_case.begin(), lower_case.end(),
+      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
 // Retry-After is either a number of seconds or an HTTP date.
@@ -155,16 +156,17 @@ Error TransferError(CURL* easy, const HttpRequest& request, CURLcode code,
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
-      return Error{ErrorCode::kConnection,
-                   "the connection to " + url + " broke before the response was complete (" +
-                       detail + ")"};
+      return Error{
+          ErrorCode::kConnection,
+          "the connection to " + url + " broke before the response was complete (" + detail + ")"};
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       return Error{ErrorCode::kInvalidArgument,
                    "the URL \"" + url + "\" cannot be used (" + detail +
                        "); an endpoint looks like http://host:port/v1"};
     default:
-      return Error{ErrorCode::kInternal, "the call to " + url + " failed in libcurl (" + detail + ")"};
+      return Error{ErrorCode::kInternal,
+                   "the call to " + url + " failed in libcurl (" + detail + ")"};
   }
 }
 
@@ -179,7 +181,8 @@ void SetOptions(CURL* easy, const HttpRequest& request, curl_slist* headers, Res
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "drux");
   // Signals would interrupt other threads' calls; timeouts work without them.
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnHeaderLine);

@@ -50,11 +50,21 @@ std::string QuoteSnippet(std::string_view body) {
   std::string quoted = "\"";
   for (const char c : Shorten(body, kSnippetBytes)) {
     switch (c) {
-      case '"': quoted += "\\\""; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
           char escaped[8];
@@ -187,8 +197,10 @@ std::string HtmlTitle(std::string_view html) {
   std::string title;
   for (const char c : Trim(html.substr(start + 1, end - start - 1))) {
     const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-    if (!space) title += c;
-    else if (!title.empty() && title.back() != ' ') title += ' ';
+    if (!space)
+      title += c;
+    else if (!title.empty() && title.back() != ' ')
+      title += ' ';
   }
   return Shorten(title, 120);
 }
@@ -219,7 +231,9 @@ class CompletionCall {
  public:
   CompletionCall(const std::string& url, const ChatRequest& request, const TokenSink& on_text,
                  std::string missing_key_env)
-      : url_(url), request_(request), on_text_(on_text),
+      : url_(url),
+        request_(request),
+        on_text_(on_text),
         missing_key_env_(std::move(missing_key_env)) {}
 
   // Returns false to stop the transfer once nothing more is useful.
@@ -323,8 +337,9 @@ class CompletionCall {
                                     url_;
     if (body_too_large_) {
       error_ = Error{ErrorCode::kMalformedResponse,
-                     "the response from " + url_ + " is larger than 16 MiB; is the endpoint an "
-                     "OpenAI-compatible chat completions API?",
+                     "the response from " + url_ +
+                         " is larger than 16 MiB; is the endpoint an "
+                         "OpenAI-compatible chat completions API?",
                      head.status};
       return;
     }
@@ -343,10 +358,10 @@ class CompletionCall {
     }
     if (!body) {
       error_ = Error{ErrorCode::kMalformedResponse,
-                     body_.empty() ? "the response from " + url_ + " had an empty body"
-                                   : "the response from " + url_ + " is not JSON (" +
-                                         std::to_string(body_.size()) +
-                                         " bytes): " + QuoteSnippet(body_),
+                     body_.empty()
+                         ? "the response from " + url_ + " had an empty body"
+                         : "the response from " + url_ + " is not JSON (" +
+                               std::to_string(body_.size()) + " bytes): " + QuoteSnippet(body_),
                      head.status};
       return;
     }
@@ -358,10 +373,10 @@ class CompletionCall {
     const Json* choice = FirstChoice(body->value);
     const Json* message = choice != nullptr ? Member(*choice, "message") : nullptr;
     if (message == nullptr || !message->is_object()) {
-      error_ = Error{ErrorCode::kMalformedResponse,
-                     "the response from " + url_ + " has no choices[0].message: " +
-                         QuoteSnippet(body_),
-                     head.status};
+      error_ =
+          Error{ErrorCode::kMalformedResponse,
+                "the response from " + url_ + " has no choices[0].message: " + QuoteSnippet(body_),
+                head.status};
       return;
     }
     ++chunks_;
@@ -372,17 +387,20 @@ class CompletionCall {
   void ReportHttpError(const HttpResponseHead& head, const std::string& status_text,
                        const std::optional<std::string>& provider_message) {
     std::string message = status_text + ": ";
-    if (provider_message) message += *provider_message;
-    else if (body_.empty()) message += "the response had no body";
-    else message += QuoteSnippet(body_);
+    if (provider_message)
+      message += *provider_message;
+    else if (body_.empty())
+      message += "the response had no body";
+    else
+      message += QuoteSnippet(body_);
     if ((head.status == 401 || head.status == 403) && !missing_key_env_.empty()) {
       message += "; the environment variable " + missing_key_env_ +
                  " that should hold the API key is not set";
     }
     const bool rate_limited = head.status == 429 || head.status == 529;
     if (head.retry_after_seconds > 0) {
-      message += "; the server asked to retry after " + std::to_string(head.retry_after_seconds) +
-                 " s";
+      message +=
+          "; the server asked to retry after " + std::to_string(head.retry_after_seconds) + " s";
     }
     error_ = Error{rate_limited ? ErrorCode::kRateLimited : ErrorCode::kProviderError,
                    std::move(message), head.status, head.retry_after_seconds};
@@ -469,12 +487,11 @@ Answer OpenAiCompatibleProvider::Complete(const ChatRequest& request, const Call
   http.total_timeout = limits.total_timeout;
   http.cancel = limits.cancel;
 
-  CompletionCall call(url_, request, on_text,
-                      api_key.empty() ? spec_.api_key_env : std::string());
-  const auto response = HttpPost(http, [&call](const HttpResponseHead& head,
-                                               std::string_view piece) {
-    return call.OnBody(head, piece);
-  });
+  CompletionCall call(url_, request, on_text, api_key.empty() ? spec_.api_key_env : std::string());
+  const auto response =
+      HttpPost(http, [&call](const HttpResponseHead& head, std::string_view piece) {
+        return call.OnBody(head, piece);
+      });
   Answer answer = call.Finish(response);
   // A server may echo the key back in an error; it must not reach results or logs.
   if (answer.error && !api_key.empty()) Redact(answer.error->message, api_key);

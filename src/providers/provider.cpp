@@ -14,9 +14,9 @@ Expected<std::unique_ptr<Provider>> MakeProvider(const ModelSpec& spec) {
     }
     return std::make_unique<OpenAiCompatibleProvider>(spec);
   }
-  return MakeError(ErrorCode::kNotFound,
-                   "model \"" + spec.name + "\" names the unknown provider \"" + spec.provider +
-                       "\"; the known providers are: openai");
+  return MakeError(ErrorCode::kNotFound, "model \"" + spec.name +
+                                             "\" names the unknown provider \"" + spec.provider +
+                                             "\"; the known providers are: openai");
 }
 
 }  // namespace drux

@@ -33,7 +33,7 @@ class SseParser {
  private:
   void ProcessLine(std::string_view line, std::vector<SseEvent>& events);
 
-  std::string line_;  // the current line, until its line end arrives
+  std::string line_;             // the current line, until its line end arrives
   bool skip_line_feed_ = false;  // the previous chunk ended with '\r' that may pair with '\n'
   bool at_stream_start_ = true;  // a byte order mark may still come
   std::string event_;

@@ -8,8 +8,11 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <iterator>
 #include <vector>
 
 namespace drux {
@@ -51,7 +54,8 @@ std::vector<std::string> SplitIntoWords(const std::string& text) {
 std::string Chunk(const std::string& model, const std::string& delta,
                   const std::string& finish_reason) {
   return "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":0,"
-         "\"model\":" + Quote(model) + ",\"choices\":[{\"index\":0,\"delta\":" + delta +
+         "\"model\":" +
+         Quote(model) + ",\"choices\":[{\"index\":0,\"delta\":" + delta +
          ",\"finish_reason\":" + finish_reason + "}]}\n\n";
 }
 
@@ -71,17 +75,20 @@ std::string EventStream(const std::string& model, const std::vector<std::string>
       "Connection: close\r\n\r\n";
   for (const std::string& piece : pieces) events += ContentChunk(model, piece);
   events += Chunk(model, "{}", "\"stop\"");
-  events += "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":0,"
-            "\"model\":" + Quote(model) + ",\"choices\":[],\"usage\":" +
-            Usage(static_cast<int>(pieces.size())) + "}\n\n";
+  events +=
+      "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":0,"
+      "\"model\":" +
+      Quote(model) + ",\"choices\":[],\"usage\":" + Usage(static_cast<int>(pieces.size())) +
+      "}\n\n";
   return events + "data: [DONE]\n\n";
 }
 
 std::string Completion(const std::string& model, const std::string& content, int tokens) {
   return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":0,\"model\":" +
-         Quote(model) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-         "\"content\":" + Quote(content) + "},\"finish_reason\":\"stop\"}],\"usage\":" +
-         Usage(tokens) + "}";
+         Quote(model) +
+         ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+         "\"content\":" +
+         Quote(content) + "},\"finish_reason\":\"stop\"}],\"usage\":" + Usage(tokens) + "}";
 }
 
 std::string HttpResponse(const std::string& status, const std::string& content_type,
@@ -147,8 +154,12 @@ bool ReadRequest(int socket, HttpRequestRead& request) {
     }
     line_start = line_end + 2;
   }
-  const auto length = request.headers.find("content-length");
-  const std::size_t body_size = length == request.headers.end() ? 0 : std::stoul(length->second);
+  std::size_t body_size = 0;
+  if (const auto length = request.headers.find("content-length"); length != request.headers.end()) {
+    const std::string& digits = length->second;
+    const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), body_size);
+    if (parsed.ec != std::errc()) return false;
+  }
   request.body = received.substr(header_end + 4);
   if (request.body.size() < body_size && Lowercase(request.headers["expect"]) == "100-continue" &&
       !SendAll(socket, "HTTP/1.1 100 Continue\r\n\r\n")) {
@@ -163,6 +174,8 @@ bool ReadRequest(int socket, HttpRequestRead& request) {
 }
 
 }  // namespace
+
+FakeOpenAiServer::FakeOpenAiServer() : FakeOpenAiServer(Options{}) {}
 
 FakeOpenAiServer::FakeOpenAiServer(Options options) : options_(std::move(options)) {}
 
@@ -263,12 +276,11 @@ void FakeOpenAiServer::Serve(Connection& connection) {
       last_headers_ = request.headers;
       last_body_ = request.body;
     }
-    const bool answer = options_.behavior != Behavior::kHang &&
-                        WaitUnlessStopped(options_.delay);
-    if (answer) {
+    if (options_.behavior == Behavior::kHang) {
+      std::unique_lock lock(mutex_);
+      stopped_.wait(lock, [this] { return stopping_; });
+    } else if (WaitUnlessStopped(options_.delay)) {
       SendAll(socket, Respond(AsksToStream(request.body)));
-    } else {
-      WaitUnlessStopped(std::chrono::hours(24 * 365));
     }
   }
   ::shutdown(socket, SHUT_WR);
@@ -316,7 +328,7 @@ std::string FakeOpenAiServer::Respond(bool stream) {
       }
       std::string events = EventStream(model, {"fine"});
       const std::size_t second = events.find("data: ", events.find("data: ") + 1);
-      return events.insert(second + 6, "{\"choices\": [{\"delta\": {\"content\": \"oops\"}\n\n");
+      return events.insert(second, "data: {\"choices\": [{\"delta\": {\"content\": \"oops\"}\n\n");
     }
     case Behavior::kInvalidUtf8: {
       const std::vector<std::string> pieces(std::begin(kInvalidUtf8Pieces),

@@ -30,7 +30,7 @@ class FakeOpenAiServer {
   struct Options {
     Behavior behavior = Behavior::kAnswer;
     std::string answer = "Paris is the capital of France.";  // sent in word-sized chunks
-    std::chrono::milliseconds delay{0};  // before the response starts
+    std::chrono::milliseconds delay{0};                      // before the response starts
     int retry_after_seconds = 7;
     std::string model = "fake-model";  // the "model" field of every response
   };
@@ -41,7 +41,8 @@ class FakeOpenAiServer {
   // The prompt_tokens every usage report states; completion_tokens is the chunk count.
   static constexpr int kPromptTokens = 11;
 
-  explicit FakeOpenAiServer(Options options = {});
+  FakeOpenAiServer();  // answers with the default Options
+  explicit FakeOpenAiServer(Options options);
   // Stops promptly, also with hung connections, and joins every thread.
   ~FakeOpenAiServer();
   FakeOpenAiServer(const FakeOpenAiServer&) = delete;
