@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -157,18 +158,41 @@ TEST_F(LlamaServerTest, AnswersChatCompletionWithUsage) {
       PostJson(server_->base_url() + "/chat/completions", ChatRequest(16));
   ASSERT_EQ(response.status, 200) << response.body;
   const json completion = json::parse(response.body);
-  EXPECT_TRUE(completion["choices"][0]["message"]["content"].is_string());
+  const std::string content = completion["choices"][0]["message"]["content"];
+  EXPECT_FALSE(content.empty());
+  EXPECT_TRUE(std::all_of(content.begin(), content.end(), [](char c) {
+    return c >= ' ' && c <= '~';
+  })) << content;
   EXPECT_EQ(completion["choices"][0]["finish_reason"], "length");
   EXPECT_EQ(completion["usage"]["completion_tokens"], 16);
   EXPECT_GT(completion["usage"]["prompt_tokens"].get<int>(), 0);
 }
 
-// A model's end-of-turn token must end the answer: forcing <|im_end|> first gives an empty
-// answer that stopped, not one cut off by max_tokens.
+TEST_F(LlamaServerTest, AppliesTheChatmlTemplate) {
+  ASSERT_NE(server_, nullptr);
+  const json request = {
+      {"messages",
+       {{{"role", "system"}, {"content", "Be brief."}}, {{"role", "user"}, {"content", "Hi"}}}}};
+  const HttpResponse response =
+      PostJson("http://127.0.0.1:" + std::to_string(server_->port()) + "/apply-template", request);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(json::parse(response.body)["prompt"],
+            "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+            "<|im_start|>assistant\n");
+}
+
+// The end-of-turn token must end the answer: forcing <|im_end|> first gives an empty answer
+// that stopped, not one cut off by max_tokens.
 TEST_F(LlamaServerTest, StopsAtImEnd) {
   ASSERT_NE(server_, nullptr);
+  const HttpResponse tokens =
+      PostJson("http://127.0.0.1:" + std::to_string(server_->port()) + "/tokenize",
+               {{"content", "<|im_end|>"}, {"parse_special", true}});
+  ASSERT_EQ(tokens.status, 200) << tokens.body;
+  EXPECT_EQ(json::parse(tokens.body)["tokens"], json::array({kTinyModelImEndToken}));
+
   json request = ChatRequest(16);
-  request["logit_bias"] = json::array({json::array({"<|im_end|>", 100})});
+  request["logit_bias"] = {{std::to_string(kTinyModelImEndToken), 100}};
   const HttpResponse response = PostJson(server_->base_url() + "/chat/completions", request);
   ASSERT_EQ(response.status, 200) << response.body;
   const json completion = json::parse(response.body);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -129,6 +130,7 @@ bool AsksToStream(const std::string& body) {
 }
 
 struct HttpRequestRead {
+  std::string path;
   std::map<std::string, std::string> headers;
   std::string body;
 };
@@ -144,7 +146,10 @@ bool ReadRequest(int socket, HttpRequestRead& request) {
     if (count <= 0) return false;
     received.append(buffer, static_cast<std::size_t>(count));
   }
-  std::size_t line_start = received.find("\r\n") + 2;
+  const std::size_t request_line_end = received.find("\r\n");
+  const std::size_t path_start = received.find(' ') + 1;
+  request.path = received.substr(path_start, received.rfind(' ', request_line_end) - path_start);
+  std::size_t line_start = request_line_end + 2;
   while (line_start < header_end) {
     const std::size_t line_end = received.find("\r\n", line_start);
     const std::string line = received.substr(line_start, line_end - line_start);
@@ -225,6 +230,11 @@ int FakeOpenAiServer::request_count() const {
   return request_count_;
 }
 
+std::string FakeOpenAiServer::last_request_path() const {
+  std::lock_guard lock(mutex_);
+  return last_path_;
+}
+
 std::map<std::string, std::string> FakeOpenAiServer::last_request_headers() const {
   std::lock_guard lock(mutex_);
   return last_headers_;
@@ -273,6 +283,7 @@ void FakeOpenAiServer::Serve(Connection& connection) {
     {
       std::lock_guard lock(mutex_);
       ++request_count_;
+      last_path_ = request.path;
       last_headers_ = request.headers;
       last_body_ = request.body;
     }
@@ -280,7 +291,7 @@ void FakeOpenAiServer::Serve(Connection& connection) {
       std::unique_lock lock(mutex_);
       stopped_.wait(lock, [this] { return stopping_; });
     } else if (WaitUnlessStopped(options_.delay)) {
-      SendAll(socket, Respond(AsksToStream(request.body)));
+      SendAll(socket, Respond(AsksToStream(request.body), request.headers["authorization"]));
     }
   }
   ::shutdown(socket, SHUT_WR);
@@ -295,7 +306,7 @@ bool FakeOpenAiServer::WaitUnlessStopped(std::chrono::milliseconds duration) {
   return !stopped_.wait_for(lock, duration, [this] { return stopping_; });
 }
 
-std::string FakeOpenAiServer::Respond(bool stream) {
+std::string FakeOpenAiServer::Respond(bool stream, const std::string& authorization) const {
   const std::string& model = options_.model;
   switch (options_.behavior) {
     case Behavior::kAnswer: {
@@ -310,6 +321,11 @@ std::string FakeOpenAiServer::Respond(bool stream) {
                           "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>"
                           "\r\n</body>\r\n</html>\r\n");
     case Behavior::kCutStream: {
+      if (!stream) {
+        const std::string whole =
+            HttpResponse("200 OK", "application/json", Completion(model, options_.answer, 1));
+        return whole.substr(0, whole.find("\r\n\r\n") + 4 + 30);
+      }
       std::string events = EventStream(model, SplitIntoWords(options_.answer));
       std::size_t cut = events.find("\n\n", events.find("\r\n\r\n"));
       cut = events.find("\n\n", cut + 2);
@@ -338,6 +354,21 @@ std::string FakeOpenAiServer::Respond(bool stream) {
       for (const std::string& piece : pieces) content += piece;
       return HttpResponse("200 OK", "application/json",
                           Completion(model, content, static_cast<int>(pieces.size())));
+    }
+    case Behavior::kUnauthorized: {
+      const std::string token =
+          authorization.substr(std::min<std::size_t>(authorization.size(), 7));
+      return HttpResponse(
+          "401 Unauthorized", "application/json",
+          "{\"error\":{\"message\":" + Quote("Incorrect API key provided: " + token) +
+              ",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+    }
+    case Behavior::kErrorInStream: {
+      std::string events = EventStream(model, {"Paris"});
+      const std::size_t second = events.find("data: ", events.find("data: ") + 1);
+      return events.substr(0, second) +
+             "data: {\"error\":{\"message\":\"The server had an error while processing your "
+             "request.\",\"type\":\"server_error\"}}\n\n";
     }
     case Behavior::kHang:
       break;

@@ -18,13 +18,15 @@ namespace drux {
 class FakeOpenAiServer {
  public:
   enum class Behavior {
-    kAnswer,       // the answer as SSE chunks + usage + [DONE] if "stream": true, else JSON
-    kHtml502,      // 502 with nginx's HTML error page
-    kCutStream,    // a streamed 200 whose connection closes after two content chunks
-    kRateLimited,  // 429 with Retry-After and an OpenAI-style JSON error body
-    kHang,         // reads the request and never answers until the server stops
-    kBadJson,      // streamed: chunk 2 is broken JSON; not streamed: a broken JSON body
-    kInvalidUtf8,  // streams kInvalidUtf8Pieces: raw invalid UTF-8 inside JSON strings
+    kAnswer,         // the answer as SSE chunks + usage + [DONE] if "stream": true, else JSON
+    kHtml502,        // 502 with nginx's HTML error page
+    kCutStream,      // closes after two content chunks, or 30 bytes into a JSON body
+    kRateLimited,    // 429 with Retry-After and an OpenAI-style JSON error body
+    kHang,           // reads the request and never answers until the server stops
+    kBadJson,        // streamed: chunk 2 is broken JSON; not streamed: a broken JSON body
+    kInvalidUtf8,    // streams kInvalidUtf8Pieces: raw invalid UTF-8 inside JSON strings
+    kUnauthorized,   // 401 whose JSON error message echoes the bearer token it was sent
+    kErrorInStream,  // a streamed 200: one content chunk, then an {"error": ...} chunk
   };
 
   struct Options {
@@ -53,7 +55,9 @@ class FakeOpenAiServer {
   std::string Start();
 
   int request_count() const;
-  // The last request's headers (names in lower case) and body.
+  // The last request's target ("/v1/chat/completions"), headers (names in lower case)
+  // and body.
+  std::string last_request_path() const;
   std::map<std::string, std::string> last_request_headers() const;
   std::string last_request_body() const;
 
@@ -66,7 +70,7 @@ class FakeOpenAiServer {
 
   void AcceptConnections();
   void Serve(Connection& connection);
-  std::string Respond(bool stream);
+  std::string Respond(bool stream, const std::string& authorization) const;
   // Sleeps for duration or until the server stops; returns false when it stopped.
   bool WaitUnlessStopped(std::chrono::milliseconds duration);
   void JoinFinishedConnections();
@@ -79,6 +83,7 @@ class FakeOpenAiServer {
   bool stopping_ = false;
   std::list<Connection> connections_;
   int request_count_ = 0;
+  std::string last_path_;
   std::map<std::string, std::string> last_headers_;
   std::string last_body_;
 };

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -80,16 +82,17 @@ std::string NewLogPath() {
 
 std::vector<std::string> ServerCommand(const std::string& model_path,
                                        const LlamaServerOptions& options) {
-  std::vector<std::string> argv = {
-      DRUX_LLAMA_SERVER, "--model", model_path,
-      // Port 0: the server binds a port the kernel picks and logs it, so concurrent tests
-      // never race for a port another process grabbed between "find" and "bind".
-      "--host", "127.0.0.1", "--port", "0", "--ctx-size", std::to_string(options.context_size),
-      "--parallel", std::to_string(options.parallel), "--threads", "1", "--threads-batch", "1",
-      // Startup cost only: the web UI and the warm-up decode serve no test.
-      "--no-webui", "--no-warmup",
-      // Never reach for the network (model downloads), even if an environment variable asks.
-      "--offline"};
+  std::vector<std::string> argv = {DRUX_LLAMA_SERVER, "--model", model_path};
+  // Port 0: the server binds a port the kernel picks and logs it, so concurrent tests never
+  // race for a port another process grabbed between "find a free one" and "bind".
+  argv.insert(argv.end(), {"--host", "127.0.0.1", "--port", "0"});
+  argv.insert(argv.end(), {"--ctx-size", std::to_string(options.context_size), "--parallel",
+                           std::to_string(options.parallel)});
+  argv.insert(argv.end(), {"--threads", "1", "--threads-batch", "1"});
+  // The web UI and the warm-up decode serve no test and only cost startup time.
+  argv.insert(argv.end(), {"--no-webui", "--no-warmup"});
+  // Never reach for the network (model downloads), even if an LLAMA_ARG_* variable asks.
+  argv.push_back("--offline");
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   return argv;
 }
@@ -104,9 +107,7 @@ std::unique_ptr<LlamaServer> LlamaServer::Start(const std::string& model_path,
   const Clock::time_point deadline = Clock::now() + options.startup_timeout;
   const auto fail = [&server](const std::string& what) {
     server->process_.Stop();
-    server->keep_log_ = true;
-    throw std::runtime_error("llama-server " + what + "; log " + server->log_path_ +
-                             " ends with:\n" + server->LogTail());
+    throw std::runtime_error("llama-server " + what + "; its log ends with:\n" + server->LogTail());
   };
   while (true) {
     if (!server->process_.Running()) {
@@ -124,10 +125,8 @@ std::unique_ptr<LlamaServer> LlamaServer::Start(const std::string& model_path,
 
 LlamaServer::~LlamaServer() {
   Stop();
-  if (!keep_log_) {
-    std::error_code ignored;
-    std::filesystem::remove(log_path_, ignored);
-  }
+  std::error_code ignored;
+  std::filesystem::remove(log_path_, ignored);
 }
 
 std::string LlamaServer::base_url() const {

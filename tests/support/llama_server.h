@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +24,8 @@ struct LlamaServerOptions {
 
 // One llama-server process serving one model on 127.0.0.1 at a port the kernel chose, with a
 // single CPU thread so that several can run at once on a small machine. Its output goes to a
-// log file under $TMPDIR/drux-test-logs, deleted when the server is destroyed (kept when
-// startup failed). Destroying it stops the server.
+// log file under $TMPDIR/drux-test-logs, deleted when the server is destroyed. Destroying it stops
+// the server.
 class LlamaServer {
  public:
   // Starts DRUX_LLAMA_SERVER on model_path and returns once GET /health answers 200. Throws
@@ -53,8 +54,6 @@ class LlamaServer {
   explicit LlamaServer(std::string log_path) : log_path_(std::move(log_path)) {}
 
   std::string log_path_;
-  // Set when startup failed, so the log named in the error survives.
-  bool keep_log_ = false;
   int port_ = 0;
   ChildProcess process_;
 };

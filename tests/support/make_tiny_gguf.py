@@ -2,9 +2,10 @@
 """Writes a tiny random-weight llama model (GGUF) that llama-server can load and chat with.
 
 The model is for tests only: it answers with seed-dependent gibberish, fast. Its weights are
-shaped so that generated text is mostly printable ASCII (tests and terminals read it), and its
-vocabulary is byte-level BPE, so any input text tokenizes. The chat template is chatml and
-`<|im_end|>` ends a turn, as in Qwen-style instruct models.
+shaped so that it generates printable ASCII only (tests and terminals read it) and never ends a
+turn by itself, so an answer's length is max_tokens unless a request forces `<|im_end|>` with
+logit_bias. Its vocabulary is byte-level BPE, so any input text tokenizes; its chat template is
+chatml and `<|im_end|>` (id 264) ends a turn, as in Qwen-style instruct models.
 """
 
 import argparse
@@ -67,14 +68,22 @@ def build_tensors(np, rng, n_vocab, readable_ids):
     def normal(shape, std):
         return (rng.standard_normal(shape) * std).astype(np.float32)
 
-    # Embedding dimension 0 is a large constant that the residual stream carries to the output,
-    # and the output matrix reads it as a per-token bias favouring readable tokens; the other
-    # dimensions are random, so which readable token wins depends on the seed and the context.
+    # Embedding dimension 0 carries a constant that the output matrix reads as a per-token bias
+    # favouring readable tokens. The layers neither read it (their norm weights are 0 there)
+    # nor write it (their output rows are 0), so it cannot swamp the token-dependent signal in
+    # the other dimensions, which decides which readable token wins for this seed and context.
     token_embd = normal((n_vocab, N_EMBD), 1.0)
     token_embd[:, 0] = 8.0
     output = normal((n_vocab, N_EMBD), 0.3)
     output[:, 0] = -2.0
     output[readable_ids, 0] = 1.0
+    layer_norm = np.ones(N_EMBD, dtype=np.float32)
+    layer_norm[0] = 0.0
+
+    def writing_layer(shape, std):
+        weights = normal(shape, std)
+        weights[0, :] = 0.0
+        return weights
 
     tensors = {
         "token_embd.weight": token_embd,
@@ -86,15 +95,15 @@ def build_tensors(np, rng, n_vocab, readable_ids):
         prefix = f"blk.{layer}."
         tensors.update(
             {
-                prefix + "attn_norm.weight": np.ones(N_EMBD, dtype=np.float32),
+                prefix + "attn_norm.weight": layer_norm,
                 prefix + "attn_q.weight": normal((N_EMBD, N_EMBD), 0.2),
                 prefix + "attn_k.weight": normal((N_HEAD_KV * head_dim, N_EMBD), 0.2),
                 prefix + "attn_v.weight": normal((N_HEAD_KV * head_dim, N_EMBD), 0.2),
-                prefix + "attn_output.weight": normal((N_EMBD, N_EMBD), 0.1),
-                prefix + "ffn_norm.weight": np.ones(N_EMBD, dtype=np.float32),
+                prefix + "attn_output.weight": writing_layer((N_EMBD, N_EMBD), 0.1),
+                prefix + "ffn_norm.weight": layer_norm,
                 prefix + "ffn_gate.weight": normal((N_FF, N_EMBD), 0.2),
                 prefix + "ffn_up.weight": normal((N_FF, N_EMBD), 0.2),
-                prefix + "ffn_down.weight": normal((N_EMBD, N_FF), 0.1),
+                prefix + "ffn_down.weight": writing_layer((N_EMBD, N_FF), 0.1),
             }
         )
     return tensors

@@ -1,9 +1,20 @@
 // Tiny random-weight GGUF models that tests generate themselves (tests never download).
+//
+// What a test can rely on: the chat template is chatml and llama-server applies it; answers
+// are seed-dependent gibberish of printable ASCII (a space, letters, digits, punctuation);
+// the model never ends a turn by itself, so an answer runs to max_tokens with finish_reason
+// "length" unless a request forces <|im_end|> (kTinyModelImEndToken) with logit_bias, which
+// ends it with finish_reason "stop". With temperature 0 an answer is deterministic.
 #pragma once
 
 #include <string>
 
 namespace drux::test {
+
+// The token id of <|im_end|>, the end-of-turn (eos/eot) token, in every tiny model. The
+// vocabulary is the 256 bytes (ids 0-255), six merges, then <|endoftext|> (262),
+// <|im_start|> (263) and <|im_end|> (264).
+inline constexpr int kTinyModelImEndToken = 264;
 
 // The path of a tiny llama-architecture chat model (chatml template, byte-level BPE
 // vocabulary, about 0.5 MB) whose random weights come from seed: different seeds give
