@@ -202,10 +202,7 @@ Expected<HttpResponseHead> HttpPost(const HttpRequest& request, const HttpBodySi
     return MakeError(ErrorCode::kInternal,
                      "libcurl could not be initialized, so no provider can be called");
   }
-  Transfer transfer;
-  if (!transfer.multi || !transfer.easy) {
-    return MakeError(ErrorCode::kInternal, "libcurl could not create a transfer (out of memory)");
-  }
+  // Everything the transfer points to is declared before it, so it outlives the transfer.
   HeaderList headers;
   std::vector<std::string> header_lines = request.headers;
   // Without this, libcurl waits up to a second for "100 Continue" before sending a body
@@ -223,6 +220,10 @@ Expected<HttpResponseHead> HttpPost(const HttpRequest& request, const HttpBodySi
   ResponseState state;
   state.on_body = &on_body;
   char error_buffer[CURL_ERROR_SIZE] = "";
+  Transfer transfer;
+  if (!transfer.multi || !transfer.easy) {
+    return MakeError(ErrorCode::kInternal, "libcurl could not create a transfer (out of memory)");
+  }
   SetOptions(transfer.easy.get(), request, headers.get(), state, error_buffer);
   if (curl_multi_add_handle(transfer.multi.get(), transfer.easy.get()) != CURLM_OK) {
     return MakeError(ErrorCode::kInternal, "libcurl could not start the transfer");

@@ -49,30 +49,18 @@ std::string Shorten(std::string_view text, std::size_t max_bytes) {
 std::string QuoteSnippet(std::string_view body) {
   std::string quoted = "\"";
   for (const char c : Shorten(body, kSnippetBytes)) {
-    switch (c) {
-      case '"':
-        quoted += "\\\"";
-        break;
-      case '\\':
-        quoted += "\\\\";
-        break;
-      case '\n':
-        quoted += "\\n";
-        break;
-      case '\r':
-        quoted += "\\r";
-        break;
-      case '\t':
-        quoted += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\x%02X", static_cast<unsigned char>(c));
-          quoted += escaped;
-        } else {
-          quoted += c;
-        }
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (c == '\n') {
+      quoted += "\\n";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      quoted += escaped;
+    } else {
+      quoted += c;
     }
   }
   return quoted + "\"";
@@ -166,7 +154,7 @@ std::optional<std::string> ProviderErrorMessage(const ProviderJson& body) {
     } else if (const auto text = body.String(*error, "message")) {
       message = *text;
       if (const auto type = body.String(*error, "type"); type && !type->empty()) {
-        message += " (" + *type + ")";
+        message += " (error type: " + *type + ")";
       }
     } else {
       message = error->dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -332,28 +320,18 @@ class CompletionCall {
   }
 
   void InterpretBody(const HttpResponseHead& head) {
-    const std::string status_text = "HTTP " + std::to_string(head.status) +
-                                    (head.reason.empty() ? "" : " " + head.reason) + " from " +
-                                    url_;
     if (body_too_large_) {
       error_ = Error{ErrorCode::kMalformedResponse,
-                     "the response from " + url_ +
-                         " is larger than 16 MiB; is the endpoint an "
-                         "OpenAI-compatible chat completions API?",
+                     "the response from " + url_ + " is larger than " +
+                         std::to_string(kMaxBodyBytes >> 20) +
+                         " MiB; is the endpoint an OpenAI-compatible chat completions API?",
                      head.status};
       return;
     }
-    if (LooksLikeHtml(head, body_)) {
-      const std::string title = HtmlTitle(body_);
-      error_ = Error{ErrorCode::kProviderError,
-                     status_text + ": the server returned an HTML page instead of JSON" +
-                         (title.empty() ? "" : " (\"" + title + "\")"),
-                     head.status};
-      return;
-    }
-    const auto body = ParseProviderJson(body_);
-    if (head.status / 100 != 2) {
-      ReportHttpError(head, status_text, body ? ProviderErrorMessage(*body) : std::nullopt);
+    const bool html = LooksLikeHtml(head, body_);
+    const auto body = html ? std::nullopt : ParseProviderJson(body_);
+    if (head.status / 100 != 2 || html || (body && Member(body->value, "error") != nullptr)) {
+      ReportHttpError(head, html, body);
       return;
     }
     if (!body) {
@@ -362,11 +340,6 @@ class CompletionCall {
                          ? "the response from " + url_ + " had an empty body"
                          : "the response from " + url_ + " is not JSON (" +
                                std::to_string(body_.size()) + " bytes): " + QuoteSnippet(body_),
-                     head.status};
-      return;
-    }
-    if (Member(body->value, "error") != nullptr) {
-      error_ = Error{ErrorCode::kProviderError, status_text + ": " + *ProviderErrorMessage(*body),
                      head.status};
       return;
     }
@@ -384,24 +357,33 @@ class CompletionCall {
     if (const auto content = body->String(*message, "content")) OnContent(*content);
   }
 
-  void ReportHttpError(const HttpResponseHead& head, const std::string& status_text,
-                       const std::optional<std::string>& provider_message) {
-    std::string message = status_text + ": ";
-    if (provider_message)
+  // An error status, an HTML page or an error object: the message leads with the status
+  // and carries the provider's own words when there are any.
+  void ReportHttpError(const HttpResponseHead& head, bool html,
+                       const std::optional<ProviderJson>& body) {
+    std::string message = "HTTP " + std::to_string(head.status) +
+                          (head.reason.empty() ? "" : " " + head.reason) + " from " + url_ + ": ";
+    const auto provider_message = body ? ProviderErrorMessage(*body) : std::nullopt;
+    if (html) {
+      const std::string title = HtmlTitle(body_);
+      message += "the server returned an HTML page instead of JSON";
+      if (!title.empty()) message += " (\"" + title + "\")";
+    } else if (provider_message) {
       message += *provider_message;
-    else if (body_.empty())
+    } else if (body_.empty()) {
       message += "the response had no body";
-    else
+    } else {
       message += QuoteSnippet(body_);
+    }
     if ((head.status == 401 || head.status == 403) && !missing_key_env_.empty()) {
       message += "; the environment variable " + missing_key_env_ +
                  " that should hold the API key is not set";
     }
-    const bool rate_limited = head.status == 429 || head.status == 529;
     if (head.retry_after_seconds > 0) {
       message +=
           "; the server asked to retry after " + std::to_string(head.retry_after_seconds) + " s";
     }
+    const bool rate_limited = head.status == 429 || head.status == 529;
     error_ = Error{rate_limited ? ErrorCode::kRateLimited : ErrorCode::kProviderError,
                    std::move(message), head.status, head.retry_after_seconds};
   }

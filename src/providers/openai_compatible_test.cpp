@@ -12,10 +12,13 @@
 
 #include "core/utf8.h"
 #include "support/fake_openai_server.h"
+#include "support/llama_server.h"
+#include "support/tiny_models.h"
 
 namespace drux {
 namespace {
 
+using test::FakeOpenAiServer;
 using Behavior = FakeOpenAiServer::Behavior;
 using std::chrono::milliseconds;
 
@@ -120,6 +123,7 @@ TEST(OpenAiCompatibleProvider, StreamsAnAnswerToTheSinkInOrder) {
   EXPECT_EQ(body["seed"], 42);
   EXPECT_EQ(body["stream"], true);
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
+  EXPECT_EQ(server.last_request_path(), "/v1/chat/completions");
   EXPECT_EQ(server.last_request_headers()["content-type"], "application/json");
   EXPECT_EQ(server.last_request_headers().count("authorization"), 0u);
 }
@@ -173,6 +177,17 @@ TEST(OpenAiCompatibleProvider, KeepsTheTextOfACutStreamAndSaysItIsIncomplete) {
   EXPECT_EQ(Joined(call.pieces), "Paris is");
   EXPECT_FALSE(call.answer.usage.reported);
   EXPECT_EQ(call.answer.usage.completion_tokens, 2) << "counted from the chunks that arrived";
+}
+
+TEST(OpenAiCompatibleProvider, SaysWhenTheConnectionBrokeInsideABody) {
+  const Call call = AskServer({.behavior = Behavior::kCutStream}, /*stream=*/false);
+
+  ASSERT_FALSE(call.answer.ok());
+  EXPECT_EQ(call.answer.error->code, ErrorCode::kConnection);
+  EXPECT_TRUE(call.answer.error->message.starts_with("the connection to http://127.0.0.1:"))
+      << call.answer.error->message;
+  EXPECT_NE(call.answer.error->message.find("broke before the response was complete"),
+            std::string::npos);
 }
 
 TEST(OpenAiCompatibleProvider, PassesOnARateLimitWithItsRetryAfter) {
@@ -299,8 +314,53 @@ TEST(OpenAiCompatibleProvider, SendsTheApiKeyButNeverShowsIt) {
       << "no header when the variable is not set";
 }
 
+TEST(OpenAiCompatibleProvider, RedactsAKeyTheServerEchoes) {
+  ASSERT_EQ(setenv("DRUX_TEST_FAKE_API_KEY", "sk-echoed-secret", 1), 0);
+  FakeOpenAiServer server({.behavior = Behavior::kUnauthorized});
+  ModelSpec spec = SpecFor(server.Start());
+  spec.api_key_env = "DRUX_TEST_FAKE_API_KEY";
+  const Call call = Ask(spec, CapitalQuestion(true));
+  unsetenv("DRUX_TEST_FAKE_API_KEY");
+
+  ASSERT_FALSE(call.answer.ok());
+  EXPECT_EQ(call.answer.error->code, ErrorCode::kProviderError);
+  EXPECT_EQ(call.answer.error->http_status, 401);
+  EXPECT_NE(call.answer.error->message.find("Incorrect API key provided: [redacted]"),
+            std::string::npos)
+      << call.answer.error->message;
+}
+
+TEST(OpenAiCompatibleProvider, SaysWhichVariableShouldHoldAMissingKey) {
+  unsetenv("DRUX_TEST_UNSET_API_KEY");
+  FakeOpenAiServer server({.behavior = Behavior::kUnauthorized});
+  ModelSpec spec = SpecFor(server.Start());
+  spec.api_key_env = "DRUX_TEST_UNSET_API_KEY";
+  const Call call = Ask(spec, CapitalQuestion(true));
+
+  ASSERT_FALSE(call.answer.ok());
+  EXPECT_NE(call.answer.error->message.find(
+                "the environment variable DRUX_TEST_UNSET_API_KEY that should hold the API key "
+                "is not set"),
+            std::string::npos)
+      << call.answer.error->message;
+}
+
+TEST(OpenAiCompatibleProvider, PassesOnAnErrorSentInsideTheStream) {
+  const Call call = AskServer({.behavior = Behavior::kErrorInStream});
+
+  ASSERT_FALSE(call.answer.ok());
+  EXPECT_EQ(call.answer.error->code, ErrorCode::kProviderError);
+  EXPECT_TRUE(
+      call.answer.error->message.starts_with("the provider reported an error in the stream"))
+      << call.answer.error->message;
+  EXPECT_NE(
+      call.answer.error->message.find("The server had an error while processing your request."),
+      std::string::npos);
+  EXPECT_EQ(call.answer.text, "Paris") << "the text before the error is kept";
+}
+
 TEST(OpenAiCompatibleProvider, ServesConcurrentCallsFromOneInstance) {
-  FakeOpenAiServer server({.delay = milliseconds(50)});
+  FakeOpenAiServer server({.delay_ms = 50});
   OpenAiCompatibleProvider provider(SpecFor(server.Start()));
   constexpr int kCalls = 8;
   std::vector<Answer> answers(kCalls);
@@ -317,6 +377,35 @@ TEST(OpenAiCompatibleProvider, ServesConcurrentCallsFromOneInstance) {
     EXPECT_GE(answer.latency_ms, 50) << "the server's delay comes before the answer";
   }
   EXPECT_EQ(server.request_count(), kCalls);
+}
+
+// The real peer: llama-server serving a tiny generated model, asked the same question
+// streamed and not streamed.
+TEST(OpenAiCompatibleProviderWithLlamaServer, StreamedAndWholeAnswersAgree) {
+  const auto server = test::LlamaServer::Start(test::TinyModelPath(7));
+  ModelSpec spec = SpecFor(server->base_url());
+  spec.model.clear();
+  ChatRequest request = CapitalQuestion(true);
+  request.max_tokens = 12;
+  request.temperature = 0;
+  const Call streamed = Ask(spec, request);
+  request.stream = false;
+  const Call whole = Ask(spec, request);
+
+  for (const Call* call : {&streamed, &whole}) {
+    const Answer& answer = call->answer;
+    ASSERT_TRUE(answer.ok()) << answer.error->message << "\n" << server->LogTail();
+    EXPECT_FALSE(answer.text.empty());
+    EXPECT_EQ(Joined(call->pieces), answer.text);
+    EXPECT_EQ(answer.finish_reason, "length") << "a tiny model runs to max_tokens";
+    EXPECT_TRUE(answer.usage.reported);
+    EXPECT_EQ(answer.usage.completion_tokens, 12);
+    EXPECT_GT(answer.usage.prompt_tokens, 0);
+    EXPECT_FALSE(answer.provider_model.empty());
+    EXPECT_GT(answer.first_token_ms, 0);
+  }
+  EXPECT_GT(streamed.pieces.size(), 1u) << "streamed text arrives in pieces";
+  EXPECT_EQ(streamed.answer.text, whole.answer.text) << "temperature 0 is deterministic";
 }
 
 }  // namespace

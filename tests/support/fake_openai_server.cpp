@@ -16,7 +16,7 @@
 #include <iterator>
 #include <vector>
 
-namespace drux {
+namespace drux::test {
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
@@ -290,7 +290,7 @@ void FakeOpenAiServer::Serve(Connection& connection) {
     if (options_.behavior == Behavior::kHang) {
       std::unique_lock lock(mutex_);
       stopped_.wait(lock, [this] { return stopping_; });
-    } else if (WaitUnlessStopped(options_.delay)) {
+    } else if (WaitUnlessStopped(std::chrono::milliseconds(options_.delay_ms))) {
       SendAll(socket, Respond(AsksToStream(request.body), request.headers["authorization"]));
     }
   }
@@ -376,4 +376,4 @@ std::string FakeOpenAiServer::Respond(bool stream, const std::string& authorizat
   return "";
 }
 
-}  // namespace drux
+}  // namespace drux::test

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-namespace drux {
+namespace drux::test {
 
 class FakeOpenAiServer {
  public:
@@ -32,7 +32,7 @@ class FakeOpenAiServer {
   struct Options {
     Behavior behavior = Behavior::kAnswer;
     std::string answer = "Paris is the capital of France.";  // sent in word-sized chunks
-    std::chrono::milliseconds delay{0};                      // before the response starts
+    int delay_ms = 0;                                        // before the response starts
     int retry_after_seconds = 7;
     std::string model = "fake-model";  // the "model" field of every response
   };
@@ -88,4 +88,4 @@ class FakeOpenAiServer {
   std::string last_body_;
 };
 
-}  // namespace drux
+}  // namespace drux::test
