@@ -17,10 +17,10 @@ constexpr size_t kNone = std::numeric_limits<size_t>::max();
 
 // The claims of the counted answers; a "slot" is an answer's position among them.
 struct ClaimSet {
-  std::vector<std::string> models;            // per slot
-  std::vector<Claim> claims;                  // all claims, slot by slot, in reading order
-  std::vector<size_t> slot_of;                // per claim
-  std::vector<std::vector<size_t>> by_slot;   // claim indices per slot
+  std::vector<std::string> models;           // per slot
+  std::vector<Claim> claims;                 // all claims, slot by slot, in reading order
+  std::vector<size_t> slot_of;               // per claim
+  std::vector<std::vector<size_t>> by_slot;  // claim indices per slot
 };
 
 ClaimSet CollectClaims(const std::vector<Answer>& answers) {
@@ -195,8 +195,7 @@ std::vector<AgreementPoint> FindAgreements(const std::vector<Cluster>& clusters,
 }
 
 bool IsWholeShortAnswer(const ClaimSet& set, size_t claim) {
-  return set.claims[claim].kind != ClaimKind::kCode &&
-         set.by_slot[set.slot_of[claim]].size() == 1;
+  return set.claims[claim].kind != ClaimKind::kCode && set.by_slot[set.slot_of[claim]].size() == 1;
 }
 
 // Different models contradict when two of their claims state conflicting values, or
@@ -223,8 +222,7 @@ bool ClustersContradict(const Cluster& a, const Cluster& b, const ClaimSet& set,
 }
 
 std::vector<DisagreementPoint> FindContradictions(const std::vector<Cluster>& clusters,
-                                                  const ClaimSet& set,
-                                                  const SimilarityMatrix& sim,
+                                                  const ClaimSet& set, const SimilarityMatrix& sim,
                                                   const AnalysisOptions& options,
                                                   std::vector<bool>* contradicted) {
   std::vector<std::pair<size_t, size_t>> pairs;
@@ -270,8 +268,11 @@ std::vector<DisagreementPoint> FindUniquePoints(const std::vector<Cluster>& clus
   if (unique.size() > limit) unique.resize(limit);
   std::vector<DisagreementPoint> points;
   for (const size_t c : unique) {
-    points.push_back({DisagreementPoint::Kind::kUnique, set.claims[clusters[c].medoid].text,
-                      ModelsOf(clusters[c], set), "", {}});
+    points.push_back({DisagreementPoint::Kind::kUnique,
+                      set.claims[clusters[c].medoid].text,
+                      ModelsOf(clusters[c], set),
+                      "",
+                      {}});
   }
   return points;
 }

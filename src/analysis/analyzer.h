@@ -13,9 +13,9 @@ namespace drux {
 
 struct AnalysisOptions {
   // Two claims whose similarity reaches this are the same point. The default suits
-  // LexicalSimilarity: restatements of one fact score about 0.5-1, different facts on
-  // the same topic mostly below 0.4. Another similarity may need its own threshold.
-  double match_threshold = 0.5;
+  // LexicalSimilarity: restatements of one fact mostly score 0.4-1, different facts on
+  // the same topic 0.1-0.35. Another similarity may need its own threshold.
+  double match_threshold = 0.4;
   // Two claims of different models contradict when they state different numbers, or
   // one different name each, and at least this share of the shorter claim's other
   // terms is shared.

@@ -19,32 +19,82 @@ namespace {
 // they are tracked by ClaimTerms::negated rather than as terms. "no" and "yes" are kept
 // because whole answers can consist of them.
 constexpr std::array<std::string_view, 206> kStopWords = {
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between",
-    "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do",
-    "does", "doesn't", "doing", "don't", "down", "dr", "during", "each", "either", "else", "etc",
-    "even", "ever", "every", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't",
-    "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers",
-    "herself", "him", "himself", "his", "how", "how's", "however", "i", "i'd", "i'll", "i'm",
-    "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's",
-    "may", "me", "might", "more", "most", "mr", "mrs", "ms", "must", "mustn't", "my", "myself",
-    "neither", "never", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought",
-    "our", "ours", "ourselves", "out", "over", "own", "per", "prof", "quite", "rather", "really",
-    "same", "shall", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so",
-    "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves",
-    "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've",
-    "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up", "upon",
-    "us", "very", "via", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were",
-    "weren't", "what", "what's", "when", "when's", "where", "where's", "whether", "which",
-    "while", "who", "who's", "whom", "whose", "why", "why's", "will", "with", "won't", "would",
-    "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself",
-    "yourselves",
+    "a",          "about",   "above",  "after",   "again",     "against",    "all",      "also",
+    "am",         "an",      "and",    "any",     "are",       "aren't",     "as",       "at",
+    "be",         "because", "been",   "before",  "being",     "below",      "between",  "both",
+    "but",        "by",      "can",    "can't",   "cannot",    "could",      "couldn't", "did",
+    "didn't",     "do",      "does",   "doesn't", "doing",     "don't",      "down",     "dr",
+    "during",     "each",    "either", "else",    "etc",       "even",       "ever",     "every",
+    "few",        "for",     "from",   "further", "had",       "hadn't",     "has",      "hasn't",
+    "have",       "haven't", "having", "he",      "he'd",      "he'll",      "he's",     "her",
+    "here",       "here's",  "hers",   "herself", "him",       "himself",    "his",      "how",
+    "how's",      "however", "i",      "i'd",     "i'll",      "i'm",        "i've",     "if",
+    "in",         "into",    "is",     "isn't",   "it",        "it's",       "its",      "itself",
+    "just",       "let's",   "may",    "me",      "might",     "more",       "most",     "mr",
+    "mrs",        "ms",      "must",   "mustn't", "my",        "myself",     "neither",  "never",
+    "nor",        "not",     "of",     "off",     "on",        "once",       "only",     "or",
+    "other",      "ought",   "our",    "ours",    "ourselves", "out",        "over",     "own",
+    "per",        "prof",    "quite",  "rather",  "really",    "same",       "shall",    "shan't",
+    "she",        "she'd",   "she'll", "she's",   "should",    "shouldn't",  "so",       "some",
+    "such",       "than",    "that",   "that's",  "the",       "their",      "theirs",   "them",
+    "themselves", "then",    "there",  "there's", "these",     "they",       "they'd",   "they'll",
+    "they're",    "they've", "this",   "those",   "though",    "through",    "thus",     "to",
+    "too",        "under",   "until",  "up",      "upon",      "us",         "very",     "via",
+    "was",        "wasn't",  "we",     "we'd",    "we'll",     "we're",      "we've",    "were",
+    "weren't",    "what",    "what's", "when",    "when's",    "where",      "where's",  "whether",
+    "which",      "while",   "who",    "who's",   "whom",      "whose",      "why",      "why's",
+    "will",       "with",    "won't",  "would",   "wouldn't",  "you",        "you'd",    "you'll",
+    "you're",     "you've",  "your",   "yours",   "yourself",  "yourselves",
 };
 static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
 
 constexpr std::array<std::string_view, 7> kNegations = {
     "cannot", "neither", "never", "no", "nobody", "nor", "not",
 };
+
+// Small numbers are often spelled out ("three-way", "3-way"). "one" is left out: it is
+// mostly a pronoun ("one of the oldest").
+constexpr std::array<std::string_view, 11> kNumberWords = {
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+};
+
+// The digits of a spelled-out number, or empty.
+std::string SpelledNumber(std::string_view word) {
+  const auto* found = std::find(kNumberWords.begin(), kNumberWords.end(), word);
+  if (found == kNumberWords.end()) return {};
+  return std::to_string(found - kNumberWords.begin() + 2);
+}
+
+struct MonthName {
+  std::string_view written;
+  std::string_view month;
+};
+
+// Months are date parts, compared like numbers ("July 4" against "August 2"), not names.
+constexpr std::array<MonthName, 23> kMonthNames = {{
+    {"january", "january"},   {"jan", "january"},
+    {"february", "february"}, {"feb", "february"},
+    {"march", "march"},       {"mar", "march"},
+    {"april", "april"},       {"apr", "april"},
+    {"may", "may"},           {"june", "june"},
+    {"jun", "june"},          {"july", "july"},
+    {"jul", "july"},          {"august", "august"},
+    {"aug", "august"},        {"september", "september"},
+    {"sep", "september"},     {"sept", "september"},
+    {"october", "october"},   {"oct", "october"},
+    {"november", "november"}, {"nov", "november"},
+    {"december", "december"},
+}};
+
+// The month a capitalized word names, or empty. "May" and "March" open many sentences as
+// a verb, so a sentence's first word is not read as a month.
+std::string_view MonthOf(std::string_view lower, bool capitalized, bool opening) {
+  if (!capitalized || opening) return {};
+  for (const MonthName& name : kMonthNames) {
+    if (name.written == lower) return name.month;
+  }
+  return {};
+}
 
 bool IsStopWord(std::string_view word) {
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
@@ -58,11 +108,13 @@ bool IsNegation(std::string_view word) {
 enum class WordKind { kNumber, kLetters, kIdeographic };
 
 // "1,000" -> "1000", "007" -> "7", "3.50" -> "3.5", "2.0" -> "2": one spelling per value.
+// Digits of other scripts stay as written.
 std::string NormalizeNumber(std::string_view written) {
   std::string digits;
   for (const char c : written) {
     if (std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.') digits += c;
   }
+  if (digits.find_first_not_of('.') == std::string::npos) return std::string(written);
   const size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) return "0";
   digits.erase(0, first);
@@ -81,11 +133,18 @@ std::string OrdinalNumber(std::string_view word) {
     ++digits;
   }
   const std::string_view suffix = word.substr(digits);
-  if (digits == 0 || (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th" &&
-                      suffix != "s")) {
+  if (digits == 0 ||
+      (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th" && suffix != "s")) {
     return {};
   }
   return NormalizeNumber(word.substr(0, digits));
+}
+
+// The value a word stands for ("4th", "three", "July"), or empty.
+std::string NumberOf(std::string_view lower, bool capitalized, bool opening) {
+  if (std::string number = OrdinalNumber(lower); !number.empty()) return number;
+  if (std::string number = SpelledNumber(lower); !number.empty()) return number;
+  return std::string(MonthOf(lower, capitalized, opening));
 }
 
 void SortUnique(std::vector<std::string>* values) {
@@ -107,7 +166,8 @@ void ForEachWordFallback(const icu::UnicodeString& text, const WordSink& sink) {
     }
     if (alnum) all_digits = all_digits && u_isdigit(text.char32At(i)) != 0;
     if (!alnum && start >= 0) {
-      sink(text.tempSubStringBetween(start, i), all_digits ? WordKind::kNumber : WordKind::kLetters);
+      sink(text.tempSubStringBetween(start, i),
+           all_digits ? WordKind::kNumber : WordKind::kLetters);
       start = -1;
     }
     if (i == text.length()) break;
@@ -156,7 +216,7 @@ struct TermExtractor::Impl {
          start = end, end = words->next()) {
       const int32_t status = words->getRuleStatus();
       if (status < UBRK_WORD_NONE_LIMIT) continue;
-      const WordKind kind = status < UBRK_WORD_NUMBER_LIMIT  ? WordKind::kNumber
+      const WordKind kind = status < UBRK_WORD_NUMBER_LIMIT   ? WordKind::kNumber
                             : status < UBRK_WORD_LETTER_LIMIT ? WordKind::kLetters
                                                               : WordKind::kIdeographic;
       sink(text.tempSubStringBetween(start, end), kind);
@@ -173,8 +233,7 @@ struct TermExtractor::Impl {
                        static_cast<size_t>(sb_stemmer_length(stemmer.get())));
   }
 
-  void AddWord(const icu::UnicodeString& word, WordKind kind, bool opening,
-               ClaimTerms* out) const {
+  void AddWord(const icu::UnicodeString& word, WordKind kind, bool opening, ClaimTerms* out) const {
     std::string written;
     word.toUTF8String(written);
     if (kind == WordKind::kNumber) {
@@ -185,16 +244,17 @@ struct TermExtractor::Impl {
     icu::UnicodeString lower_word = word;
     std::string lower;
     lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
-    if (const std::string number = OrdinalNumber(lower); !number.empty()) {
-      out->numbers.push_back(number);
+    // A lone capital is a unit or a variable ("100 °C", "x = N"), not a name.
+    const bool capitalized =
+        (u_isupper(first) != 0 || u_istitle(first) != 0) && word.countChar32() > 1;
+    if (std::string number = NumberOf(lower, capitalized, opening); !number.empty()) {
+      out->numbers.push_back(std::move(number));
       return;
     }
     out->negated = out->negated || IsNegation(lower);
     if (IsStopWord(lower)) return;
     std::string term = kind == WordKind::kIdeographic ? lower : Stem(lower);
-    // A lone capital is a unit or a variable ("100 °C", "x = N"), not a name.
-    const bool capitalized = u_isupper(first) != 0 || u_istitle(first) != 0;
-    if (capitalized && word.countChar32() > 1) {
+    if (capitalized) {
       if (opening) {
         out->opening_name = term;
       } else {

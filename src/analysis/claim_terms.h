@@ -13,7 +13,8 @@ struct ClaimTerms {
   // NFKC, lower-cased, Snowball English stems, stop words removed; sorted, unique.
   std::vector<std::string> terms;
   // Numbers, years and date parts, normalized ("1,000" -> "1000", "3.50" -> "3.5",
-  // "07" -> "7", "4th" -> "4"); sorted, unique. Not part of terms.
+  // "07" -> "7", "4th" -> "4", "three" -> "3", "Aug." -> "august"); sorted, unique. Not
+  // part of terms.
   std::vector<std::string> numbers;
   // The terms written with a capital letter after the first word ("Paris", "NASA"): the
   // names a claim uses, for contradiction checks. A subset of terms; sorted, unique.

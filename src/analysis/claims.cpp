@@ -20,10 +20,21 @@ namespace drux {
 namespace {
 
 // Abbreviations ICU's English list lacks but answers use; a period after them does not
-// end a sentence.
+// end a sentence. Matched as whole words, which ICU's own suppression list is not
+// ("ca." would also match "Africa.").
 constexpr std::array<std::string_view, 9> kAbbreviations = {
-    "Dr.", "Prof.", "St.", "Mt.", "Fig.", "Eq.", "approx.", "ca.", "cf.",
+    "Dr.", "Prof.", "St.", "Mt.", "Fig.", "Eq.", "approx.", "e.g.", "i.e.",
 };
+
+bool EndsWithAbbreviation(std::string_view sentence) {
+  const size_t last = sentence.find_last_not_of(" \t");
+  if (last == std::string_view::npos) return false;
+  sentence = sentence.substr(0, last + 1);
+  const size_t space = sentence.find_last_of(" \t(");
+  const std::string_view word =
+      space == std::string_view::npos ? sentence : sentence.substr(space + 1);
+  return std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
+}
 
 std::string_view Trim(std::string_view s) {
   const size_t first = s.find_first_not_of(" \t\r\n");
@@ -68,14 +79,7 @@ class SentenceSplitter {
       sentences_ = std::move(base);
       return;
     }
-    for (const std::string_view abbreviation : kAbbreviations) {
-      builder->suppressBreakAfter(
-          icu::UnicodeString::fromUTF8(icu::StringPiece(
-              abbreviation.data(), static_cast<int32_t>(abbreviation.size()))),
-          status);
-    }
-    icu::BreakIterator* const unfiltered = base.release();
-    sentences_.reset(builder->wrapIteratorWithFilter(unfiltered, status));
+    sentences_.reset(builder->wrapIteratorWithFilter(base.release(), status));
     if (U_FAILURE(status)) sentences_.reset();
   }
 
@@ -85,12 +89,18 @@ class SentenceSplitter {
         icu::StringPiece(paragraph.data(), static_cast<int32_t>(paragraph.size())));
     sentences_->setText(text);
     std::vector<std::string> out;
+    bool join = false;
     int32_t start = sentences_->first();
     for (int32_t end = sentences_->next(); end != icu::BreakIterator::DONE;
          start = end, end = sentences_->next()) {
       std::string sentence;
       text.tempSubStringBetween(start, end).toUTF8String(sentence);
-      out.push_back(std::move(sentence));
+      if (join) {
+        out.back() += sentence;
+      } else {
+        out.push_back(std::move(sentence));
+      }
+      join = EndsWithAbbreviation(out.back());
     }
     return out;
   }
@@ -145,6 +155,19 @@ bool HasDefiniteName(const std::vector<std::string>& candidates, const Claim& cl
   });
 }
 
+bool SwapsOneName(const Claim& a, const Claim& b, const ValueDifference& difference) {
+  if (difference.names_only_a.size() != 1 || difference.names_only_b.size() != 1) return false;
+  if (!HasDefiniteName(difference.names_only_a, a) &&
+      !HasDefiniteName(difference.names_only_b, b)) {
+    return false;
+  }
+  const std::vector<std::string> rest_a = Missing(a.terms, difference.names_only_a);
+  const std::vector<std::string> rest_b = Missing(b.terms, difference.names_only_b);
+  const size_t shorter = std::min(rest_a.size(), rest_b.size());
+  const size_t longer = std::max(rest_a.size(), rest_b.size());
+  return shorter > 0 && CountShared(rest_a, rest_b) == shorter && longer <= 2 * shorter;
+}
+
 }  // namespace
 
 std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index) {
@@ -190,8 +213,7 @@ ValueDifference CompareValues(const Claim& a, const Claim& b) {
   difference.numbers_only_b = Missing(b.numbers, a.numbers);
   difference.names_only_a = Missing(NamesOf(a), b.terms);
   difference.names_only_b = Missing(NamesOf(b), a.terms);
-  difference.definite_name = HasDefiniteName(difference.names_only_a, a) ||
-                             HasDefiniteName(difference.names_only_b, b);
+  difference.names_swapped = SwapsOneName(a, b, difference);
   return difference;
 }
 
@@ -203,24 +225,12 @@ bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap) {
     return shared >= 2 && shared == std::min(a.terms.size(), b.terms.size());
   }
   const ValueDifference difference = CompareValues(a, b);
-  std::vector<std::string> rest_a = a.terms;
-  std::vector<std::string> rest_b = b.terms;
-  if (difference.NumbersDiffer()) {
-    // Numbers of differently named things ("Mercury has 0 moons", "Jupiter has 95")
-    // do not conflict.
-    if (difference.NamesDiffer()) return false;
-  } else {
-    // A single swapped name is a conflicting value; several differing names mean the
-    // claims are about different things ("Paris ... France" and "Berlin ... Germany").
-    if (!difference.NamesDiffer() || difference.names_only_a.size() != 1 ||
-        difference.names_only_b.size() != 1) {
-      return false;
-    }
-    rest_a = Missing(rest_a, difference.names_only_a);
-    rest_b = Missing(rest_b, difference.names_only_b);
-  }
-  const size_t shared = CountShared(rest_a, rest_b);
-  const size_t shorter = std::min(rest_a.size(), rest_b.size());
+  // With a name and a number both different, the claims are about different things
+  // ("Mercury has 0 moons", "Mars has 2").
+  if (difference.names_swapped) return !difference.NumbersDiffer();
+  if (!difference.NumbersDiffer() || difference.NamesDiffer()) return false;
+  const size_t shared = CountShared(a.terms, b.terms);
+  const size_t shorter = std::min(a.terms.size(), b.terms.size());
   return shared > 0 && static_cast<double>(shared) >= min_overlap * static_cast<double>(shorter);
 }
 

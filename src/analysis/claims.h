@@ -49,26 +49,26 @@ struct ValueDifference {
   std::vector<std::string> numbers_only_b;
   std::vector<std::string> names_only_a;  // names (opening one included) b never uses
   std::vector<std::string> names_only_b;
-  // A name other than an opening one is among the names_only: without one, two
-  // differently opened sentences ("Founded in ...", "Established in ...") would
-  // look like a conflict of names.
-  bool definite_name = false;
+  // The claims say the same with one name swapped for another ("The capital is
+  // Canberra" / "Sydney is the capital"): one name only on each side, not both opening
+  // words, and the other terms of the shorter claim all in the longer one, which has at
+  // most twice as many. A name one claim merely adds is detail, not a conflict.
+  bool names_swapped = false;
 
   // Both claims state numbers the other does not: "1901" against "1902".
   bool NumbersDiffer() const { return !numbers_only_a.empty() && !numbers_only_b.empty(); }
-  // Both claims use names the other does not: "Canberra" against "Sydney".
-  bool NamesDiffer() const {
-    return definite_name && !names_only_a.empty() && !names_only_b.empty();
-  }
+  // Both claims use names the other does not: possibly about different things.
+  bool NamesDiffer() const { return !names_only_a.empty() && !names_only_b.empty(); }
 };
 
 ValueDifference CompareValues(const Claim& a, const Claim& b);
 
 // Whether a and b state conflicting values for the same thing: they differ in numbers
-// (and not in names), or in exactly one name each, while the rest of their terms overlap
-// at least min_overlap (shared terms / terms of the shorter claim); or one negates what
-// the other says (all terms, at least two, of the shorter one in the longer one). Code
-// never contradicts.
+// but not in names and at least min_overlap of the shorter claim's terms are shared; or
+// they swap one name (ValueDifference::names_swapped) but not numbers; or one negates
+// what the other says (all terms, at least two, of the shorter one in the longer one).
+// Numbers and names both different mean different things ("Mercury has 0 moons", "Mars
+// has 2"). Code never contradicts.
 bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap);
 
 }  // namespace drux

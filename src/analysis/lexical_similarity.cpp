@@ -6,27 +6,28 @@
 namespace drux {
 namespace {
 
-struct CosineParts {
-  double dot = 0;
-  double norm_a = 0;
-  double norm_b = 0;
+struct OverlapParts {
+  double shared = 0;
+  double total_a = 0;
+  double total_b = 0;
 };
 
-// Adds the weighted overlap of two sorted, unique feature lists.
-void AccumulateCosine(const std::vector<std::string>& a, const std::vector<std::string>& b,
-                      const LexicalSimilarity& weights, CosineParts* parts) {
+// Adds the weighted overlap of two sorted, unique feature lists. Weights are summed, not
+// squared: squaring would let one rare word outweigh several shared ones.
+void AccumulateOverlap(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                       const LexicalSimilarity& weights, OverlapParts* parts) {
   auto it_a = a.begin();
   auto it_b = b.begin();
   while (it_a != a.end() || it_b != b.end()) {
     if (it_b == b.end() || (it_a != a.end() && *it_a < *it_b)) {
-      parts->norm_a += std::pow(weights.Weight(*it_a++), 2);
+      parts->total_a += weights.Weight(*it_a++);
     } else if (it_a == a.end() || *it_b < *it_a) {
-      parts->norm_b += std::pow(weights.Weight(*it_b++), 2);
+      parts->total_b += weights.Weight(*it_b++);
     } else {
-      const double squared = std::pow(weights.Weight(*it_a), 2);
-      parts->dot += squared;
-      parts->norm_a += squared;
-      parts->norm_b += squared;
+      const double weight = weights.Weight(*it_a);
+      parts->shared += weight;
+      parts->total_a += weight;
+      parts->total_b += weight;
       ++it_a;
       ++it_b;
     }
@@ -36,7 +37,7 @@ void AccumulateCosine(const std::vector<std::string>& a, const std::vector<std::
 bool StateDifferentValues(const Claim& a, const Claim& b) {
   if (a.negated != b.negated) return true;
   const ValueDifference difference = CompareValues(a, b);
-  return difference.NumbersDiffer() || difference.NamesDiffer();
+  return difference.NumbersDiffer() || difference.names_swapped;
 }
 
 }  // namespace
@@ -57,13 +58,13 @@ double LexicalSimilarity::Weight(const std::string& feature) const {
 }
 
 double LexicalSimilarity::Score(const Claim& a, const Claim& b) const {
-  CosineParts parts;
-  AccumulateCosine(a.terms, b.terms, *this, &parts);
-  AccumulateCosine(a.numbers, b.numbers, *this, &parts);
-  if (parts.norm_a == 0 && parts.norm_b == 0) return a.text == b.text ? 1.0 : 0.0;
-  if (parts.norm_a == 0 || parts.norm_b == 0) return 0;
-  const double cosine = parts.dot / std::sqrt(parts.norm_a * parts.norm_b);
-  const double containment = parts.dot / std::min(parts.norm_a, parts.norm_b);
+  OverlapParts parts;
+  AccumulateOverlap(a.terms, b.terms, *this, &parts);
+  AccumulateOverlap(a.numbers, b.numbers, *this, &parts);
+  if (parts.total_a == 0 && parts.total_b == 0) return a.text == b.text ? 1.0 : 0.0;
+  if (parts.total_a == 0 || parts.total_b == 0) return 0;
+  const double cosine = parts.shared / std::sqrt(parts.total_a * parts.total_b);
+  const double containment = parts.shared / std::min(parts.total_a, parts.total_b);
   const double score = std::clamp((cosine + containment) / 2, 0.0, 1.0);
   return StateDifferentValues(a, b) ? score * kConflictFactor : score;
 }

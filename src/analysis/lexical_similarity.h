@@ -15,7 +15,7 @@ class LexicalSimilarity final : public Similarity {
   // Claims that state different values ("1901" / "1902", "Canberra" / "Sydney") or
   // differ in negation are not the same point however many words they share: their
   // score is multiplied by this, which keeps them below the default match threshold.
-  static constexpr double kConflictFactor = 0.4;
+  static constexpr double kConflictFactor = 0.35;
 
   std::string name() const override { return "lexical"; }
 
@@ -26,8 +26,8 @@ class LexicalSimilarity final : public Similarity {
   // The mean of two overlaps of the claims' term-and-number sets, each feature weighted
   // by its smoothed inverse document frequency, idf(t) = ln((1 + N) / (1 + df(t))) + 1
   // over the N prepared claims, so words every answer uses (the topic) count least:
-  // the cosine (shared / geometric mean of the two sets' weights, squared weights
-  // throughout) and the containment (shared / the smaller set). Containment lets a short
+  // the cosine (shared weight / geometric mean of the two sets' weights) and the
+  // containment (shared weight / the smaller set's weight). Containment lets a short
   // claim restated inside a longer one ("Paris." and "Paris is the capital of France.")
   // still match; the cosine keeps one shared word from matching a long claim.
   // Two claims without any feature score 1 when their texts are equal, else 0.

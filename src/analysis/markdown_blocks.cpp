@@ -247,8 +247,8 @@ size_t MatchingBracket(std::string_view text, size_t open, char open_char, char 
 }
 
 bool IsCitationLabel(std::string_view label) {
-  return !label.empty() && (label[0] == '^' || label.find_first_not_of("0123456789, ") ==
-                                                   std::string_view::npos);
+  return !label.empty() &&
+         (label[0] == '^' || label.find_first_not_of("0123456789, ") == std::string_view::npos);
 }
 
 struct Entity {
@@ -256,11 +256,11 @@ struct Entity {
   std::string_view value;
 };
 constexpr std::array<Entity, 6> kEntities = {{{"&amp;", "&"},
-                                               {"&lt;", "<"},
-                                               {"&gt;", ">"},
-                                               {"&quot;", "\""},
-                                               {"&#39;", "'"},
-                                               {"&nbsp;", " "}}};
+                                              {"&lt;", "<"},
+                                              {"&gt;", ">"},
+                                              {"&quot;", "\""},
+                                              {"&#39;", "'"},
+                                              {"&nbsp;", " "}}};
 
 bool IsHtmlTag(std::string_view text, size_t open, size_t* end) {
   if (open + 1 >= text.size()) return false;
