@@ -79,8 +79,9 @@ class CliTest : public ::testing::Test {
   // Runs a panel of two real members plus the given bad one, and checks the common
   // promise: a partial result whose real members answered.
   json AskWithBadMember(const std::string& bad_url, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"ask", "Name a colour.", "--json", "--model", Member(0),
-                                     "--model", Member(1), "--model", "bad=openai:" + bad_url};
+    std::vector<std::string> args = {"ask",     "Name a colour.", "--json",
+                                     "--model", Member(0),        "--model",
+                                     Member(1), "--model",        "bad=openai:" + bad_url};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto run = Drux(args);
     EXPECT_EQ(run.exit_code, kExitPartial) << run.err;
@@ -193,7 +194,8 @@ TEST_F(CliTest, MemberThatNeverAnswersIsCutOffByTheDeadline) {
 }
 
 TEST_F(CliTest, BrokenConfigNamesFileAndLine) {
-  const std::string path = WriteFile("broken.toml", "[models.a]\nprovider = \"openai\"\nendpoint = \n");
+  const std::string path =
+      WriteFile("broken.toml", "[models.a]\nprovider = \"openai\"\nendpoint = \n");
   const auto run = Drux({"ask", "Hello?", "--config", path});
   EXPECT_EQ(run.exit_code, kExitUsage);
   EXPECT_NE(run.err.find(path + ":3"), std::string::npos) << run.err;

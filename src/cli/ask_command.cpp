@@ -20,7 +20,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void OnInterrupt(int /*signal*/) { g_interrupted = true; }
+extern "C" void OnInterrupt(int /*signal*/) {
+  g_interrupted = true;
+}
 
 void PrintError(const Error& error) {
   const TerminalStyle style{IsColorTerminal(STDERR_FILENO)};
@@ -29,7 +31,8 @@ void PrintError(const Error& error) {
 
 // The panel from --model flags if any, else --panel, else the configured default.
 Expected<Panel> ChoosePanel(const Config& config, const AskCommandOptions& options) {
-  if (options.models.empty()) return ResolvePanel(config, options.panel.value_or(config.default_panel));
+  if (options.models.empty())
+    return ResolvePanel(config, options.panel.value_or(config.default_panel));
   Panel panel;
   panel.name = options.panel.value_or("custom");
   std::set<std::string> names;
@@ -59,7 +62,8 @@ AskOptions MakeAskOptions(const Config& config, const AskCommandOptions& options
   ask.run.connect_timeout = config.connect_timeout;
   ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
   if (options.timeout_seconds) {
-    const auto timeout = std::chrono::milliseconds(static_cast<long>(*options.timeout_seconds * 1000));
+    const auto timeout =
+        std::chrono::milliseconds(static_cast<long>(*options.timeout_seconds * 1000));
     ask.run.overall_timeout = timeout;
     ask.run.member_timeout = std::min(ask.run.member_timeout, timeout);
   }
@@ -68,9 +72,12 @@ AskOptions MakeAskOptions(const Config& config, const AskCommandOptions& options
 
 int ExitStatusOf(const Result& result) {
   switch (result.status) {
-    case ResultStatus::kComplete: return kExitComplete;
-    case ResultStatus::kPartial: return kExitPartial;
-    case ResultStatus::kFailed: return kExitFailed;
+    case ResultStatus::kComplete:
+      return kExitComplete;
+    case ResultStatus::kPartial:
+      return kExitPartial;
+    case ResultStatus::kFailed:
+      return kExitFailed;
   }
   return kExitFailed;
 }
@@ -79,7 +86,8 @@ int ExitStatusOf(const Result& result) {
 
 int RunAskCommand(const AskCommandOptions& options) {
   if (options.timeout_seconds && *options.timeout_seconds <= 0) {
-    PrintError({ErrorCode::kInvalidArgument, "--timeout must be a positive number of seconds.", 0, 0});
+    PrintError(
+        {ErrorCode::kInvalidArgument, "--timeout must be a positive number of seconds.", 0, 0});
     return kExitUsage;
   }
   const auto config = LoadConfig(options.config_path);
@@ -109,8 +117,8 @@ int RunAskCommand(const AskCommandOptions& options) {
 
   // Ctrl-C stops the members and still shows what arrived.
   std::signal(SIGINT, OnInterrupt);
-  const auto result = Ask(*question, *panel, MakeAskOptions(*config, options), on_progress,
-                          &g_interrupted);
+  const auto result =
+      Ask(*question, *panel, MakeAskOptions(*config, options), on_progress, &g_interrupted);
   std::signal(SIGINT, SIG_DFL);
   if (live) live->Finish();
   if (!result) {

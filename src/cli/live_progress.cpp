@@ -22,7 +22,9 @@ LiveProgress::LiveProgress(std::FILE* out, const std::vector<std::string>& model
   });
 }
 
-LiveProgress::~LiveProgress() { Finish(); }
+LiveProgress::~LiveProgress() {
+  Finish();
+}
 
 void LiveProgress::OnEvent(const ProgressEvent& event) {
   std::lock_guard lock(mutex_);
@@ -64,14 +66,18 @@ std::string LiveProgress::Render(const Line& line) const {
   std::string name = line.model + std::string(name_width_ - line.model.size(), ' ');
   double seconds = line.seconds;
   if (line.state == State::kStreaming) {
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - line.started).count();
+    seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - line.started).count();
   }
   char figures[64];
   std::snprintf(figures, sizeof figures, "%5d tokens  %5.1f s", line.tokens, seconds);
   switch (line.state) {
-    case State::kWaiting: return "  " + style_.Dim("○ " + name + "  waiting");
-    case State::kStreaming: return "  " + style_.Yellow("● ") + name + "  answering  " + figures;
-    case State::kDone: return "  " + style_.Green("✓ ") + name + "  done       " + figures;
+    case State::kWaiting:
+      return "  " + style_.Dim("○ " + name + "  waiting");
+    case State::kStreaming:
+      return "  " + style_.Yellow("● ") + name + "  answering  " + figures;
+    case State::kDone:
+      return "  " + style_.Green("✓ ") + name + "  done       " + figures;
     case State::kFailed: {
       // Keep the line to one row: the full error is in the result.
       std::string reason = ForTerminal(line.error.substr(0, 60));

@@ -9,9 +9,10 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"Drux asks a panel of language models one question, scores how far they agree, "
-               "and synthesizes one answer that names the models behind each part.",
-               "drux"};
+  CLI::App app{
+      "Drux asks a panel of language models one question, scores how far they agree, "
+      "and synthesizes one answer that names the models behind each part.",
+      "drux"};
   app.set_version_flag("--version", std::string("drux ") + DRUX_VERSION);
   app.require_subcommand(1);
 
@@ -20,8 +21,8 @@ int main(int argc, char** argv) {
   std::string panel;
   double timeout = 0;
   CLI::App* ask_command = app.add_subcommand("ask", "Ask a panel one question");
-  ask_command->add_option("question", ask.question,
-                          "The question; \"-\" reads it from standard input")
+  ask_command
+      ->add_option("question", ask.question, "The question; \"-\" reads it from standard input")
       ->required();
   ask_command->add_option("--config", config_path,
                           "Configuration file (default: $DRUX_CONFIG, ./drux.toml, "

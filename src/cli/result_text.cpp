@@ -42,8 +42,8 @@ void RenderAnalysis(const Result& result, const TerminalStyle& style, std::strin
   out += "\n" + style.Bold("Models agree on") + "\n";
   if (analysis.agreements.empty()) out += style.Dim("  (no point is shared by the panel)") + "\n";
   for (const AgreementPoint& point : analysis.agreements) {
-    out += "  • " + ForTerminal(point.text) + " " + style.Dim("[" + JoinModels(point.models) + "]") +
-           "\n";
+    out += "  • " + ForTerminal(point.text) + " " +
+           style.Dim("[" + JoinModels(point.models) + "]") + "\n";
   }
 
   out += "\n" + style.Bold("Points of disagreement") + "\n";
@@ -70,13 +70,14 @@ void RenderSynthesis(const Synthesis& synthesis, const TerminalStyle& style, std
     out += "  " + style.Dim(synthesis.note.empty() ? "(none)" : synthesis.note) + "\n";
   }
   for (const SynthesisSentence& sentence : synthesis.sentences) {
-    const std::string support =
-        sentence.models.empty() ? style.Red("[no model says this]")
-                                : style.Dim("[" + JoinModels(sentence.models) + "]");
+    const std::string support = sentence.models.empty()
+                                    ? style.Red("[no model says this]")
+                                    : style.Dim("[" + JoinModels(sentence.models) + "]");
     out += Indented(sentence.text, "  ") + " " + support + "\n";
   }
   if (synthesis.error) {
-    out += style.Yellow("  The synthesizer failed: ") + ForTerminal(synthesis.error->message) + "\n";
+    out +=
+        style.Yellow("  The synthesizer failed: ") + ForTerminal(synthesis.error->message) + "\n";
   }
 }
 
@@ -109,7 +110,8 @@ std::string RenderResultText(const Result& result, const TerminalStyle& style) {
   RenderAnalysis(result, style, out);
   RenderSynthesis(result.synthesis, style, out);
   RenderAnswers(result, style, out);
-  if (result.total_cost_usd > 0) out += "\nTotal cost: " + Format("$%.4f", result.total_cost_usd) + "\n";
+  if (result.total_cost_usd > 0)
+    out += "\nTotal cost: " + Format("$%.4f", result.total_cost_usd) + "\n";
   return out;
 }
 

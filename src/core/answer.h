@@ -22,10 +22,10 @@ struct Answer {
   std::string text;            // valid UTF-8; may be partial when error is set
   std::string finish_reason;   // "stop", "length", ... as the provider said it
   TokenUsage usage;
-  double latency_ms = 0;           // from the call's start to its last byte
-  double first_token_ms = 0;       // from the call's start to the first token, 0 if none
-  double cost_usd = 0;             // from usage and the spec's prices
-  std::optional<Error> error;      // set when the member failed; text may hold a prefix
+  double latency_ms = 0;       // from the call's start to its last byte
+  double first_token_ms = 0;   // from the call's start to the first token, 0 if none
+  double cost_usd = 0;         // from usage and the spec's prices
+  std::optional<Error> error;  // set when the member failed; text may hold a prefix
 
   bool ok() const { return !error.has_value(); }
 };

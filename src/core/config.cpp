@@ -1,11 +1,12 @@
 #include "core/config.h"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace drux {
 namespace {
@@ -34,9 +35,14 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
                                const std::string& source_name) {
   ModelSpec spec;
   spec.name = name;
-  static const std::set<std::string> kKnownKeys = {
-      "provider", "endpoint",  "model",      "api_key_env", "price_input_per_mtok",
-      "price_output_per_mtok", "max_tokens", "temperature"};
+  static const std::set<std::string> kKnownKeys = {"provider",
+                                                   "endpoint",
+                                                   "model",
+                                                   "api_key_env",
+                                                   "price_input_per_mtok",
+                                                   "price_output_per_mtok",
+                                                   "max_tokens",
+                                                   "temperature"};
   for (const auto& [key, node] : table) {
     if (!kKnownKeys.contains(std::string(key.str()))) {
       return ConfigError(Where(source_name, node.source()),
@@ -51,7 +57,8 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
     if (node == nullptr) return std::nullopt;
     if (!node->is_string()) {
       return ConfigError(Where(source_name, node->source()),
-                         std::string("'") + key + "' must be a string").value();
+                         std::string("'") + key + "' must be a string")
+          .value();
     }
     out = node->as_string()->get();
     return std::nullopt;
@@ -61,12 +68,14 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
     if (node == nullptr) return std::nullopt;
     if (!node->is_number()) {
       return ConfigError(Where(source_name, node->source()),
-                         std::string("'") + key + "' must be a number").value();
+                         std::string("'") + key + "' must be a number")
+          .value();
     }
     out = node->value<double>().value_or(0);
     if (out < 0) {
       return ConfigError(Where(source_name, node->source()),
-                         std::string("'") + key + "' must not be negative").value();
+                         std::string("'") + key + "' must not be negative")
+          .value();
     }
     return std::nullopt;
   };
@@ -86,14 +95,15 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
   }
   if (spec.endpoint.empty()) {
     return ConfigError(Where(source_name, table.source()),
-                       "[models." + name + "] has no 'endpoint' (e.g. endpoint = "
-                       "\"http://127.0.0.1:8080/v1\")");
+                       "[models." + name +
+                           "] has no 'endpoint' (e.g. endpoint = "
+                           "\"http://127.0.0.1:8080/v1\")");
   }
   return spec;
 }
 
-Expected<int> ReadSeconds(const toml::table& table, const char* key,
-                          const std::string& source_name, int fallback) {
+Expected<int> ReadSeconds(const toml::table& table, const char* key, const std::string& source_name,
+                          int fallback) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
   const auto value = node->value<int64_t>();
@@ -152,8 +162,8 @@ Expected<void> CheckPanelMembers(const Config& config) {
     for (const std::string& member : members) {
       if (!config.models.contains(member)) {
         return MakeError(ErrorCode::kConfig, "Configuration error in " + config.source +
-                                                 ": panel '" + panel + "' names model '" +
-                                                 member + "', which no [models." + member +
+                                                 ": panel '" + panel + "' names model '" + member +
+                                                 "', which no [models." + member +
                                                  "] table declares.");
       }
     }
@@ -187,13 +197,16 @@ Expected<Config> ParseConfig(const std::string& toml_text, const std::string& so
     const toml::table* table = node.as_table();
     if (table == nullptr || (section != "defaults" && section != "models" && section != "panels")) {
       return ConfigError(Where(source_name, node.source()),
-                         "unknown section '" + section + "'; expected [defaults], [models.NAME] "
-                         "or [panels]");
+                         "unknown section '" + section +
+                             "'; expected [defaults], [models.NAME] "
+                             "or [panels]");
     }
     if (section == "defaults") {
-      if (auto ok = ParseDefaults(*table, source_name, config); !ok) return tl::unexpected(ok.error());
+      if (auto ok = ParseDefaults(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
     } else if (section == "panels") {
-      if (auto ok = ParsePanels(*table, source_name, config); !ok) return tl::unexpected(ok.error());
+      if (auto ok = ParsePanels(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
     } else {
       for (const auto& [name, model_node] : *table) {
         const toml::table* model_table = model_node.as_table();
@@ -251,8 +264,7 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
   std::string display_name;
   std::string spec = spec_text;
   // "NAME=SPEC": a display name. A '=' after a ':' belongs to a URL query instead.
-  if (const auto equals = spec.find('='); equals != std::string::npos &&
-                                          equals < spec.find(':')) {
+  if (const auto equals = spec.find('='); equals != std::string::npos && equals < spec.find(':')) {
     display_name = spec.substr(0, equals);
     spec = spec.substr(equals + 1);
   }

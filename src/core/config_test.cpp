@@ -52,7 +52,8 @@ TEST(ConfigTest, UnknownKeyNamesFileAndLine) {
   const auto config =
       ParseConfig("[models.a]\nprovider = \"openai\"\nendpont = \"http://x\"\n", "typo.toml");
   ASSERT_FALSE(config.has_value());
-  EXPECT_NE(config.error().message.find("typo.toml:3"), std::string::npos) << config.error().message;
+  EXPECT_NE(config.error().message.find("typo.toml:3"), std::string::npos)
+      << config.error().message;
   EXPECT_NE(config.error().message.find("endpont"), std::string::npos);
 }
 

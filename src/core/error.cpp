@@ -4,16 +4,26 @@ namespace drux {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kConfig: return "config";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConnection: return "connection";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kRateLimited: return "rate_limited";
-    case ErrorCode::kProviderError: return "provider_error";
-    case ErrorCode::kMalformedResponse: return "malformed_response";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kConfig:
+      return "config";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConnection:
+      return "connection";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
+    case ErrorCode::kProviderError:
+      return "provider_error";
+    case ErrorCode::kMalformedResponse:
+      return "malformed_response";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

@@ -8,16 +8,16 @@ namespace drux {
 
 // What kind of failure, for code that must react differently (exit status, retry, UI).
 enum class ErrorCode {
-  kInvalidArgument,   // the user's input is unusable (empty question, bad flag value)
-  kConfig,            // a configuration file is unreadable or wrong
-  kNotFound,          // a named model, panel or file does not exist
-  kConnection,        // could not reach a provider (refused, DNS, TLS)
-  kTimeout,           // a deadline passed before the work finished
-  kCancelled,         // the caller stopped the work
-  kRateLimited,       // the provider said HTTP 429 / 529
-  kProviderError,     // the provider answered with an error status
-  kMalformedResponse, // the provider's reply could not be understood
-  kInternal,          // a bug or an unexpected library failure
+  kInvalidArgument,    // the user's input is unusable (empty question, bad flag value)
+  kConfig,             // a configuration file is unreadable or wrong
+  kNotFound,           // a named model, panel or file does not exist
+  kConnection,         // could not reach a provider (refused, DNS, TLS)
+  kTimeout,            // a deadline passed before the work finished
+  kCancelled,          // the caller stopped the work
+  kRateLimited,        // the provider said HTTP 429 / 529
+  kProviderError,      // the provider answered with an error status
+  kMalformedResponse,  // the provider's reply could not be understood
+  kInternal,           // a bug or an unexpected library failure
 };
 
 // A stable lower-case name for each code ("timeout", "rate_limited", ...), used in JSON.

@@ -6,9 +6,12 @@ namespace drux {
 
 const char* ResultStatusName(ResultStatus status) {
   switch (status) {
-    case ResultStatus::kComplete: return "complete";
-    case ResultStatus::kPartial: return "partial";
-    case ResultStatus::kFailed: return "failed";
+    case ResultStatus::kComplete:
+      return "complete";
+    case ResultStatus::kPartial:
+      return "partial";
+    case ResultStatus::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -25,11 +28,16 @@ namespace {
 // How a failure reads in a summary: "timed out", "rate limited", "failed".
 std::string FailureVerb(const Error& error) {
   switch (error.code) {
-    case ErrorCode::kTimeout: return "timed out";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kRateLimited: return "rate limited";
-    case ErrorCode::kConnection: return "unreachable";
-    default: return "failed";
+    case ErrorCode::kTimeout:
+      return "timed out";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kRateLimited:
+      return "rate limited";
+    case ErrorCode::kConnection:
+      return "unreachable";
+    default:
+      return "failed";
   }
 }
 
@@ -48,8 +56,7 @@ std::string SummaryOf(const std::vector<Answer>& answers) {
   }
   const std::string models = total == 1 ? " model" : " models";
   if (answered == total) return std::to_string(total) + models + " · complete";
-  std::string summary =
-      std::to_string(answered) + " of " + std::to_string(total) + " answered";
+  std::string summary = std::to_string(answered) + " of " + std::to_string(total) + " answered";
   for (const auto& [verb, count] : failures) {
     summary += " · " + std::to_string(count) + " " + verb;
   }

@@ -54,8 +54,7 @@ json AnalysisJson(const Analysis& analysis) {
   }
   json pairwise = json::array();
   for (const PairwiseAgreement& pair : analysis.pairwise) {
-    pairwise.push_back(
-        {{"models", {pair.model_a, pair.model_b}}, {"agreement", pair.agreement}});
+    pairwise.push_back({{"models", {pair.model_a, pair.model_b}}, {"agreement", pair.agreement}});
   }
   return {
       {"consensus",
@@ -77,12 +76,9 @@ json SynthesisJson(const Synthesis& synthesis) {
                          {"models", sentence.models},
                          {"unsupported", sentence.models.empty()}});
   }
-  json out = {{"method", synthesis.method},
-              {"synthesizer", synthesis.synthesizer},
-              {"text", synthesis.text},
-              {"sentences", std::move(sentences)},
-              {"note", synthesis.note},
-              {"error", nullptr}};
+  json out = {{"method", synthesis.method}, {"synthesizer", synthesis.synthesizer},
+              {"text", synthesis.text},     {"sentences", std::move(sentences)},
+              {"note", synthesis.note},     {"error", nullptr}};
   if (synthesis.error) out["error"] = ErrorJson(*synthesis.error);
   return out;
 }

@@ -68,9 +68,12 @@ std::size_t CompleteUtf8Prefix(std::string_view text) {
     const auto c = static_cast<std::uint8_t>(text[size - back]);
     if ((c & 0xC0) == 0x80) continue;  // continuation byte: keep looking for the lead
     std::size_t needed = 1;
-    if ((c & 0xE0) == 0xC0) needed = 2;
-    else if ((c & 0xF0) == 0xE0) needed = 3;
-    else if ((c & 0xF8) == 0xF0) needed = 4;
+    if ((c & 0xE0) == 0xC0)
+      needed = 2;
+    else if ((c & 0xF0) == 0xE0)
+      needed = 3;
+    else if ((c & 0xF8) == 0xF0)
+      needed = 4;
     return needed > back ? size - back : size;
   }
   return size;

@@ -19,8 +19,8 @@ Expected<Result> Ask(std::string_view question_text, const Panel& panel, const A
   Result result;
   result.question = question->text;
   result.panel = panel.name;
-  result.answers = RunPanel(*question, MakePanelMembers(panel.members), options.run,
-                            on_progress, cancel);
+  result.answers =
+      RunPanel(*question, MakePanelMembers(panel.members), options.run, on_progress, cancel);
   result.status = StatusOf(result.answers);
   result.summary = SummaryOf(result.answers);
   for (const Answer& answer : result.answers) result.total_cost_usd += answer.cost_usd;

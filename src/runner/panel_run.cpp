@@ -85,8 +85,13 @@ Answer CallMember(const Question& question, const PanelMember& member, int index
   answer.cost_usd = CostOf(member.spec, answer.usage);
   if (answer.latency_ms == 0) answer.latency_ms = MillisecondsSince(start);
   const auto kind = answer.ok() ? ProgressEvent::Kind::kDone : ProgressEvent::Kind::kFailed;
-  state.Emit({kind, index, member.spec.name, {}, answer.usage.completion_tokens,
-              answer.latency_ms, answer.error});
+  state.Emit({kind,
+              index,
+              member.spec.name,
+              {},
+              answer.usage.completion_tokens,
+              answer.latency_ms,
+              answer.error});
   return answer;
 }
 
@@ -140,8 +145,8 @@ std::vector<Answer> RunPanel(const Question& question, const std::vector<PanelMe
     for (Answer& answer : answers) {
       if (answer.ok() || answer.error->code != ErrorCode::kCancelled) continue;
       if (cancelled) {
-        answer.error->message = "Stopped: the question was cancelled before " + answer.model +
-                                " finished.";
+        answer.error->message =
+            "Stopped: the question was cancelled before " + answer.model + " finished.";
       } else {
         answer.error->code = ErrorCode::kTimeout;
         answer.error->message =

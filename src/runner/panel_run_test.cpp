@@ -42,9 +42,8 @@ class ScriptedProvider : public Provider {
     answer.text = text_ + " to " + request.messages.back().content;
     answer.usage = {10, 20, true};
     answer.finish_reason = "stop";
-    answer.latency_ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+    answer.latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return answer;
   }
 

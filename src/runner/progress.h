@@ -17,11 +17,11 @@ struct ProgressEvent {
     kFailed,   // the member failed (error holds why)
   };
   Kind kind = Kind::kStarted;
-  int member = 0;        // index in the panel
-  std::string model;     // the member's display name
-  std::string text;      // kText: the new piece
-  int tokens = 0;        // tokens so far (streamed pieces, or the reported count when done)
-  double elapsed_ms = 0; // since the member's call began
+  int member = 0;         // index in the panel
+  std::string model;      // the member's display name
+  std::string text;       // kText: the new piece
+  int tokens = 0;         // tokens so far (streamed pieces, or the reported count when done)
+  double elapsed_ms = 0;  // since the member's call began
   std::optional<Error> error;
 };
 
