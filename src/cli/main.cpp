@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/ask_command.h"
+#include "cli/models_command.h"
 
 #ifndef DRUX_VERSION
 #define DRUX_VERSION "0.0.0"
@@ -34,12 +35,16 @@ int main(int argc, char** argv) {
   ask_command->add_flag("--json", ask.json, "Print the whole result as JSON (docs/result-json.md)");
   ask_command->add_option("--timeout", timeout, "Overall deadline in seconds");
 
+  drux::ModelsCommandOptions models;
+  const CLI::App* models_command = drux::AddModelsCommand(app, models);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? 0 : drux::kExitUsage;
   }
+  if (models_command->parsed()) return drux::RunModelsCommand(models);
   if (!config_path.empty()) ask.config_path = config_path;
   if (!panel.empty()) ask.panel = panel;
   if (ask_command->count("--timeout") > 0) ask.timeout_seconds = timeout;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <ctime>
 #include <memory>
@@ -92,27 +93,44 @@ void ParseStatusLine(std::string_view line, HttpResponseHead& head) {
   head.reason = std::string(Trim(rest.substr(static_cast<std::size_t>(end - rest.data()))));
 }
 
-std::size_t OnHeaderLine(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& head = static_cast<ResponseState*>(user)->head;
-  const std::string_view line = Trim(std::string_view(data, size * count));
-  if (line.starts_with("HTTP/")) {
-    ParseStatusLine(line, head);
-    return size * count;
-  }
-  const std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
-  const std::string_view name = line.substr(0, colon);
-  const std::string_view value = Trim(line.substr(colon + 1));
+// Parses a header every response kind uses; returns false when name is not one of them.
+bool ParseCommonHeader(std::string_view name, std::string_view value, HttpResponseHead& head) {
   if (NameEquals(name, "content-type")) {
     head.content_type = std::string(value);
   } else if (NameEquals(name, "retry-after")) {
     head.retry_after_seconds = ParseRetryAfter(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Splits "Name: value"; false for lines without a colon (the blank line ending a head).
+bool SplitHeader(std::string_view line, std::string_view& name, std::string_view& value) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  name = line.substr(0, colon);
+  value = Trim(line.substr(colon + 1));
+  return true;
+}
+
+std::size_t OnHeaderLine(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& head = static_cast<ResponseState*>(user)->head;
+  const std::string_view line = Trim(std::string_view(data, size * count));
+  std::string_view name, value;
+  if (line.starts_with("HTTP/")) {
+    ParseStatusLine(line, head);
+  } else if (SplitHeader(line, name, value)) {
+    ParseCommonHeader(name, value, head);
   }
   return size * count;
 }
 
+// State is ResponseState or DownloadState: whatever holds the sink, its head and whether
+// the sink stopped the transfer.
+template <typename State>
 std::size_t OnBodyPiece(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& state = *static_cast<ResponseState*>(user);
+  auto& state = *static_cast<State*>(user);
   if (!(*state.on_body)(state.head, std::string_view(data, size * count))) {
     state.stopped_by_sink = true;
     return 0;  // makes libcurl end the transfer with CURLE_WRITE_ERROR
@@ -187,12 +205,191 @@ void SetOptions(CURL* easy, const HttpRequest& request, curl_slist* headers, Res
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnHeaderLine);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &state);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBodyPiece);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBodyPiece<ResponseState>);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &state);
 }
 
-bool Cancelled(const HttpRequest& request) {
-  return request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed);
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
+Expected<HeaderList> MakeHeaderList(const std::vector<std::string>& lines) {
+  HeaderList headers;
+  for (const std::string& line : lines) {
+    curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
+    if (extended == nullptr) {
+      return MakeError(ErrorCode::kInternal, "libcurl could not build the request headers");
+    }
+    (void)headers.release();
+    headers.reset(extended);
+  }
+  return headers;
+}
+
+struct TransferOutcome {
+  bool cancelled = false;
+  CURLMcode multi_error = CURLM_OK;
+  CURLcode result = CURLE_OK;
+};
+
+// Runs an attached transfer to its end, looking at the cancel flag between short polls.
+TransferOutcome Drive(Transfer& transfer, const std::atomic<bool>* cancel) {
+  TransferOutcome outcome;
+  for (int running = 1; running != 0;) {
+    if (Cancelled(cancel)) {
+      outcome.cancelled = true;
+      return outcome;
+    }
+    CURLMcode status = curl_multi_perform(transfer.multi.get(), &running);
+    if (status == CURLM_OK && running != 0) {
+      status = curl_multi_poll(transfer.multi.get(), nullptr, 0, kCancelPollMs, nullptr);
+    }
+    if (status != CURLM_OK) {
+      outcome.multi_error = status;
+      return outcome;
+    }
+  }
+  int queued = 0;
+  while (const CURLMsg* message = curl_multi_info_read(transfer.multi.get(), &queued)) {
+    if (message->msg == CURLMSG_DONE) outcome.result = message->data.result;
+  }
+  return outcome;
+}
+
+std::optional<std::uint64_t> ParseCount(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// "bytes 100-199/1000" (a 206) or "bytes */1000" (a 416).
+void ParseContentRange(std::string_view value, HttpDownloadHead& head) {
+  if (!value.starts_with("bytes ")) return;
+  value.remove_prefix(6);
+  const std::size_t slash = value.find('/');
+  if (slash == std::string_view::npos) return;
+  head.range_total = ParseCount(value.substr(slash + 1));
+  const std::size_t dash = value.find('-');
+  if (dash < slash) head.range_first = ParseCount(value.substr(0, dash));
+}
+
+// An entity tag without its weak marker and quotes: W/"abc" -> abc.
+std::string BareEtag(std::string_view value) {
+  if (value.starts_with("W/")) value.remove_prefix(2);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return std::string(value);
+}
+
+struct DownloadState {
+  const HttpDownloadSink* on_body = nullptr;
+  HttpDownloadHead head;
+  bool stopped_by_sink = false;
+};
+
+// The headers only downloads need; others are ignored.
+void ParseDownloadHeader(std::string_view name, std::string_view value, HttpDownloadHead& head) {
+  if (NameEquals(name, "content-length")) {
+    head.content_length = ParseCount(value);
+  } else if (NameEquals(name, "content-range")) {
+    ParseContentRange(value, head);
+  } else if (NameEquals(name, "x-linked-etag")) {
+    head.linked_etag = BareEtag(value);
+  } else if (NameEquals(name, "x-linked-size")) {
+    head.linked_size = ParseCount(value);
+  } else if (NameEquals(name, "x-repo-commit")) {
+    head.repo_commit = std::string(value);
+  }
+}
+
+std::size_t OnDownloadHeaderLine(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& head = static_cast<DownloadState*>(user)->head;
+  const std::string_view line = Trim(std::string_view(data, size * count));
+  std::string_view name, value;
+  if (line.starts_with("HTTP/")) {
+    // Each hop of a redirect chain has its own status and body headers; the linked_*
+    // fields stay, since only the first hop carries them.
+    ParseStatusLine(line, head);
+    head.content_length.reset();
+    head.range_first.reset();
+    head.range_total.reset();
+  } else if (SplitHeader(line, name, value) && !ParseCommonHeader(name, value, head)) {
+    ParseDownloadHeader(name, value, head);
+  }
+  return size * count;
+}
+
+Error DownloadError(CURL* easy, const HttpDownloadRequest& request, CURLcode code,
+                    const std::string& detail) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT: {
+      long os_error = 0;
+      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_error);
+      if (os_error == ECONNREFUSED) return Error{ErrorCode::kConnection, "connection refused"};
+      return Error{ErrorCode::kConnection, "could not connect (" + detail + ")"};
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Error{ErrorCode::kConnection, "could not resolve the host (" + detail + ")"};
+    case CURLE_OPERATION_TIMEDOUT: {
+      curl_off_t connect_us = 0;
+      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+      if (connect_us == 0) {
+        return Error{ErrorCode::kTimeout, "timed out after " +
+                                              std::to_string(request.connect_timeout.count()) +
+                                              " ms connecting"};
+      }
+      return Error{ErrorCode::kTimeout,
+                   "the transfer stalled (less than " +
+                       std::to_string(request.low_speed_bytes_per_second) + " bytes/s for " +
+                       std::to_string(request.low_speed_window.count()) + " s)"};
+    }
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return Error{ErrorCode::kConnection, "the TLS connection failed (" + detail + ")"};
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return Error{ErrorCode::kConnection, "the connection broke (" + detail + ")"};
+    case CURLE_TOO_MANY_REDIRECTS:
+      return Error{ErrorCode::kProviderError,
+                   "more than " + std::to_string(request.max_redirects) + " redirects"};
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return Error{ErrorCode::kInvalidArgument, "the URL cannot be used (" + detail + ")"};
+    default:
+      return Error{ErrorCode::kInternal, "libcurl failed (" + detail + ")"};
+  }
+}
+
+void SetDownloadOptions(CURL* easy, const HttpDownloadRequest& request, curl_slist* headers,
+                        const std::string& range, DownloadState& state, char* error_buffer) {
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  if (!range.empty()) curl_easy_setopt(easy, CURLOPT_RANGE, range.c_str());
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "drux");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, request.low_speed_bytes_per_second);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(request.low_speed_window.count()));
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnDownloadHeaderLine);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &state);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, OnBodyPiece<DownloadState>);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &state);
 }
 
 }  // namespace
@@ -203,19 +400,12 @@ Expected<HttpResponseHead> HttpPost(const HttpRequest& request, const HttpBodySi
                      "libcurl could not be initialized, so no provider can be called");
   }
   // Everything the transfer points to is declared before it, so it outlives the transfer.
-  HeaderList headers;
   std::vector<std::string> header_lines = request.headers;
   // Without this, libcurl waits up to a second for "100 Continue" before sending a body
   // over 1 KiB, which many servers never send.
   header_lines.push_back("Expect:");
-  for (const std::string& line : header_lines) {
-    curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
-    if (extended == nullptr) {
-      return MakeError(ErrorCode::kInternal, "libcurl could not build the request headers");
-    }
-    (void)headers.release();
-    headers.reset(extended);
-  }
+  const auto headers = MakeHeaderList(header_lines);
+  if (!headers) return tl::unexpected(headers.error());
 
   ResponseState state;
   state.on_body = &on_body;
@@ -224,37 +414,63 @@ Expected<HttpResponseHead> HttpPost(const HttpRequest& request, const HttpBodySi
   if (!transfer.multi || !transfer.easy) {
     return MakeError(ErrorCode::kInternal, "libcurl could not create a transfer (out of memory)");
   }
-  SetOptions(transfer.easy.get(), request, headers.get(), state, error_buffer);
+  SetOptions(transfer.easy.get(), request, headers->get(), state, error_buffer);
   if (curl_multi_add_handle(transfer.multi.get(), transfer.easy.get()) != CURLM_OK) {
     return MakeError(ErrorCode::kInternal, "libcurl could not start the transfer");
   }
   transfer.attached = true;
 
-  for (int running = 1; running != 0;) {
-    if (Cancelled(request)) {
-      return MakeError(ErrorCode::kCancelled,
-                       "the call to " + request.url + " was cancelled before it finished");
-    }
-    CURLMcode status = curl_multi_perform(transfer.multi.get(), &running);
-    if (status == CURLM_OK && running != 0) {
-      status = curl_multi_poll(transfer.multi.get(), nullptr, 0, kCancelPollMs, nullptr);
-    }
-    if (status != CURLM_OK) {
-      return MakeError(ErrorCode::kInternal, "the call to " + request.url + " failed in libcurl (" +
-                                                 curl_multi_strerror(status) + ")");
-    }
+  const TransferOutcome outcome = Drive(transfer, request.cancel);
+  if (outcome.cancelled) {
+    return MakeError(ErrorCode::kCancelled,
+                     "the call to " + request.url + " was cancelled before it finished");
   }
-
-  CURLcode result = CURLE_OK;
-  int queued = 0;
-  while (const CURLMsg* message = curl_multi_info_read(transfer.multi.get(), &queued)) {
-    if (message->msg == CURLMSG_DONE) result = message->data.result;
+  if (outcome.multi_error != CURLM_OK) {
+    return MakeError(ErrorCode::kInternal, "the call to " + request.url + " failed in libcurl (" +
+                                               curl_multi_strerror(outcome.multi_error) + ")");
   }
+  const CURLcode result = outcome.result;
   if (result == CURLE_OK || (result == CURLE_WRITE_ERROR && state.stopped_by_sink)) {
     return state.head;
   }
   const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(result);
   return tl::unexpected(TransferError(transfer.easy.get(), request, result, detail));
+}
+
+Expected<HttpDownloadHead> HttpDownload(const HttpDownloadRequest& request,
+                                        const HttpDownloadSink& on_body) {
+  if (!CurlIsReady()) return MakeError(ErrorCode::kInternal, "libcurl could not be initialized");
+  const auto headers = MakeHeaderList(request.headers);
+  if (!headers) return tl::unexpected(headers.error());
+  const std::string range =
+      request.range_start > 0 ? std::to_string(request.range_start) + "-" : std::string();
+
+  DownloadState state;
+  state.on_body = &on_body;
+  char error_buffer[CURL_ERROR_SIZE] = "";
+  Transfer transfer;
+  if (!transfer.multi || !transfer.easy) {
+    return MakeError(ErrorCode::kInternal, "libcurl could not create a transfer (out of memory)");
+  }
+  SetDownloadOptions(transfer.easy.get(), request, headers->get(), range, state, error_buffer);
+  if (curl_multi_add_handle(transfer.multi.get(), transfer.easy.get()) != CURLM_OK) {
+    return MakeError(ErrorCode::kInternal, "libcurl could not start the transfer");
+  }
+  transfer.attached = true;
+
+  const TransferOutcome outcome = Drive(transfer, request.cancel);
+  if (outcome.cancelled) return MakeError(ErrorCode::kCancelled, "cancelled");
+  if (outcome.multi_error != CURLM_OK) {
+    return MakeError(ErrorCode::kInternal, std::string("libcurl failed (") +
+                                               curl_multi_strerror(outcome.multi_error) + ")");
+  }
+  if (outcome.result == CURLE_OK ||
+      (outcome.result == CURLE_WRITE_ERROR && state.stopped_by_sink)) {
+    return state.head;
+  }
+  const std::string detail =
+      error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(outcome.result);
+  return tl::unexpected(DownloadError(transfer.easy.get(), request, outcome.result, detail));
 }
 
 }  // namespace drux
