@@ -66,13 +66,15 @@ class CliTest : public ::testing::Test {
     return path;
   }
 
-  static test::ProcessResult Drux(std::vector<std::string> args, std::string stdin_data = {}) {
+  static test::ProcessResult Drux(std::vector<std::string> args, std::string stdin_data = {},
+                                  const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), DRUX_BINARY);
     test::RunProcessOptions options;
     options.stdin_data = std::move(stdin_data);
     options.timeout = std::chrono::seconds(120);
     // No stray configuration from the machine running the tests.
     options.extra_env = {{"DRUX_CONFIG", ""}, {"XDG_CONFIG_HOME", "/nonexistent"}};
+    options.extra_env.insert(env.begin(), env.end());
     return test::RunProcess(args, options);
   }
 
@@ -191,6 +193,23 @@ TEST_F(CliTest, MemberThatNeverAnswersIsCutOffByTheDeadline) {
   const json error = AskWithBadMember(bad.Start(), {"--timeout", "4"});
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
   EXPECT_EQ(error["code"], "timeout");
+}
+
+TEST_F(CliTest, CatalogModelThatCannotBeDownloadedFailsAloneWithWhatToDo) {
+  // Port 1 on loopback refuses connections: the "offline" case, without leaving the machine.
+  const auto run = Drux({"ask", "Name a colour.", "--json", "--model", "local:gemma3-1b", "--model",
+                         Member(0), "--model", Member(1)},
+                        {},
+                        {{"HF_ENDPOINT", "http://127.0.0.1:1"},
+                         {"DRUX_MODELS_DIR", (directory_ / "models").string()}});
+  ASSERT_EQ(run.exit_code, kExitPartial) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["panel"]["answered"], 2);
+  const std::string message = result["answers"][0]["error"]["message"];
+  EXPECT_NE(message.find("Could not download gemma3-1b from http://127.0.0.1:1/"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("HF_ENDPOINT"), std::string::npos) << message;
 }
 
 TEST_F(CliTest, BrokenConfigNamesFileAndLine) {

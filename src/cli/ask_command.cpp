@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -70,6 +71,19 @@ AskOptions MakeAskOptions(const Config& config, const AskCommandOptions& options
   return ask;
 }
 
+// Without a terminal, a model download still says how far it got, a line per tenth.
+ProgressSink PlainDownloadProgress() {
+  return [last_tenth = std::map<int, int>()](const ProgressEvent& event) mutable {
+    if (event.kind != ProgressEvent::Kind::kDownloading || event.bytes_total == 0) return;
+    const int tenth = static_cast<int>(10 * event.bytes_done / event.bytes_total);
+    auto [it, inserted] = last_tenth.try_emplace(event.member, -1);
+    if (tenth == it->second) return;
+    it->second = tenth;
+    std::fprintf(stderr, "Downloading %s: %d%% of %.0f MB\n", event.model.c_str(), tenth * 10,
+                 static_cast<double>(event.bytes_total) / 1e6);
+  };
+}
+
 int ExitStatusOf(const Result& result) {
   switch (result.status) {
     case ResultStatus::kComplete:
@@ -113,7 +127,11 @@ int RunAskCommand(const AskCommandOptions& options) {
     live = std::make_unique<LiveProgress>(stderr, names, TerminalStyle{true});
   }
   ProgressSink on_progress;
-  if (live) on_progress = [&](const ProgressEvent& event) { live->OnEvent(event); };
+  if (live) {
+    on_progress = [&](const ProgressEvent& event) { live->OnEvent(event); };
+  } else {
+    on_progress = PlainDownloadProgress();
+  }
 
   // Ctrl-C stops the members and still shows what arrived.
   std::signal(SIGINT, OnInterrupt);

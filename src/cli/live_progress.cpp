@@ -31,6 +31,11 @@ void LiveProgress::OnEvent(const ProgressEvent& event) {
   if (event.member < 0 || static_cast<std::size_t>(event.member) >= lines_.size()) return;
   Line& line = lines_[event.member];
   switch (event.kind) {
+    case ProgressEvent::Kind::kDownloading:
+      line.state = State::kDownloading;
+      line.bytes_done = event.bytes_done;
+      line.bytes_total = event.bytes_total;
+      break;
     case ProgressEvent::Kind::kStarted:
       line.state = State::kStreaming;
       line.started = std::chrono::steady_clock::now();
@@ -74,6 +79,18 @@ std::string LiveProgress::Render(const Line& line) const {
   switch (line.state) {
     case State::kWaiting:
       return "  " + style_.Dim("○ " + name + "  waiting");
+    case State::kDownloading: {
+      char download[96];
+      const double total_mb = static_cast<double>(line.bytes_total) / 1e6;
+      const double done_mb = static_cast<double>(line.bytes_done) / 1e6;
+      if (line.bytes_total > 0) {
+        std::snprintf(download, sizeof download, "%3.0f%%  %.0f of %.0f MB",
+                      100 * done_mb / total_mb, done_mb, total_mb);
+      } else {
+        std::snprintf(download, sizeof download, "%.0f MB", done_mb);
+      }
+      return "  " + style_.Yellow("↓ ") + name + "  downloading  " + download;
+    }
     case State::kStreaming:
       return "  " + style_.Yellow("● ") + name + "  answering  " + figures;
     case State::kDone:

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -28,7 +29,7 @@ class LiveProgress {
   void Finish();
 
  private:
-  enum class State { kWaiting, kStreaming, kDone, kFailed };
+  enum class State { kWaiting, kDownloading, kStreaming, kDone, kFailed };
   struct Line {
     std::string model;
     State state = State::kWaiting;
@@ -36,6 +37,8 @@ class LiveProgress {
     double seconds = 0;
     std::chrono::steady_clock::time_point started;
     std::string error;
+    std::uint64_t bytes_done = 0;
+    std::uint64_t bytes_total = 0;
   };
 
   void DrawLocked();

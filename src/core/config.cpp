@@ -93,7 +93,13 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name + "] has no 'provider' (e.g. provider = \"openai\")");
   }
-  if (spec.endpoint.empty()) {
+  if (spec.provider == "local" && spec.endpoint.empty() && spec.model.empty()) {
+    return ConfigError(Where(source_name, table.source()),
+                       "[models." + name +
+                           "] is local but names no file: set endpoint = "
+                           "\"/path/to/model.gguf\" or model = \"NAME\" from `drux models list`");
+  }
+  if (spec.endpoint.empty() && spec.provider != "local") {
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name +
                            "] has no 'endpoint' (e.g. endpoint = "
@@ -174,12 +180,21 @@ Expected<void> CheckPanelMembers(const Config& config) {
 }  // namespace
 
 Config DefaultConfig() {
-  // Without a configuration, ask the OpenAI-compatible servers people most often run
-  // locally: llama-server on its default port and Ollama.
+  // Without a configuration, the "open" panel runs four small open models from four
+  // families in process (downloaded on first use); the "servers" panel asks the
+  // OpenAI-compatible servers people most often run locally.
   Config config;
+  for (const std::string& name : kOpenPanelModels) {
+    ModelSpec spec;
+    spec.name = name;
+    spec.provider = "local";
+    spec.model = name;
+    config.models[name] = spec;
+    config.panels["open"].push_back(name);
+  }
   config.models["llama-server"] = LocalServerModel("llama-server", "http://127.0.0.1:8080/v1");
   config.models["ollama"] = LocalServerModel("ollama", "http://127.0.0.1:11434/v1");
-  config.panels["open"] = {"llama-server", "ollama"};
+  config.panels["servers"] = {"llama-server", "ollama"};
   return config;
 }
 
@@ -282,13 +297,34 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
                        "Model spec '" + spec_text + "' has no URL; write openai:URL[#MODEL].");
     }
     result.name = result.model.empty() ? result.endpoint : result.model;
+  } else if (spec.rfind("local:", 0) == 0) {
+    const std::string target = spec.substr(6);
+    if (target.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "Model spec '" + spec_text +
+                           "' names no model; write local:PATH.gguf or local:NAME (see `drux "
+                           "models list`).");
+    }
+    result.provider = "local";
+    // A path (it has a '/' or ends in .gguf) is used as is; anything else is a catalog name.
+    const bool is_path =
+        target.find('/') != std::string::npos || (target.size() > 5 && target.ends_with(".gguf"));
+    if (is_path) {
+      result.endpoint = target;
+      result.name = std::filesystem::path(target).stem().string();
+    } else {
+      result.model = target;
+      result.name = target;
+    }
   } else {
     std::string known;
     for (const auto& [name, unused] : config.models) known += (known.empty() ? "" : ", ") + name;
-    return MakeError(ErrorCode::kNotFound,
-                     "Unknown model '" + spec + "'. Models in " + config.source + ": " +
-                         (known.empty() ? "none" : known) +
-                         ". Or name an endpoint: openai:http://HOST:PORT/v1#MODEL.");
+    return MakeError(
+        ErrorCode::kNotFound,
+        "Unknown model '" + spec + "'. Models in " + config.source + ": " +
+            (known.empty() ? "none" : known) +
+            ". Or name one directly: local:PATH.gguf, local:NAME (`drux models list`) or "
+            "openai:http://HOST:PORT/v1#MODEL.");
   }
   if (!display_name.empty()) result.name = display_name;
   return result;

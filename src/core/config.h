@@ -24,6 +24,11 @@ struct Config {
   std::string source = "built-in default";
 };
 
+// The catalog models of the built-in "open" panel, one from each of four families; the
+// catalog (src/models/catalog.cpp) describes them and a test keeps the two in step.
+inline const std::vector<std::string> kOpenPanelModels = {"qwen2.5-1.5b", "llama3.2-1b",
+                                                          "gemma3-1b", "smollm2-1.7b"};
+
 // The configuration used when no file is given or found.
 Config DefaultConfig();
 
@@ -38,6 +43,8 @@ Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path);
 // Resolves a member spec from the command line:
 //   NAME            a model declared in config
 //   openai:URL      an OpenAI-compatible endpoint; openai:URL#MODEL names the model
+//   local:PATH.gguf a GGUF file run in process
+//   local:NAME      a model of the built-in catalog, downloaded on first use
 //   DISPLAY=SPEC    either of the above under a display name
 Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec);
 

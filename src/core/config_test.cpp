@@ -86,5 +86,35 @@ TEST(ConfigTest, ResolvesAdHocAndNamedSpecs) {
   EXPECT_NE(unknown.error().message.find("alpha, beta"), std::string::npos);
 }
 
+TEST(ConfigTest, ResolvesLocalSpecsToFilesOrCatalogNames) {
+  const Config config = DefaultConfig();
+  const auto file = ResolveModelSpec(config, "local:./models/tiny-7.gguf");
+  ASSERT_TRUE(file.has_value());
+  EXPECT_EQ(file->provider, "local");
+  EXPECT_EQ(file->endpoint, "./models/tiny-7.gguf");
+  EXPECT_EQ(file->name, "tiny-7");
+  const auto catalog = ResolveModelSpec(config, "local:gemma3-1b");
+  ASSERT_TRUE(catalog.has_value());
+  EXPECT_TRUE(catalog->endpoint.empty());
+  EXPECT_EQ(catalog->model, "gemma3-1b");
+  EXPECT_FALSE(ResolveModelSpec(config, "local:").has_value());
+}
+
+TEST(ConfigTest, DefaultOpenPanelIsFourLocalModels) {
+  const auto panel = ResolvePanel(DefaultConfig(), "open");
+  ASSERT_TRUE(panel.has_value());
+  ASSERT_EQ(panel->members.size(), 4u);
+  for (const ModelSpec& member : panel->members) EXPECT_EQ(member.provider, "local");
+}
+
+TEST(ConfigTest, LocalModelNeedsAFileOrACatalogName) {
+  const auto config = ParseConfig("[models.a]\nprovider = \"local\"\n", "local.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("local.toml:1"), std::string::npos);
+  const auto ok =
+      ParseConfig("[models.a]\nprovider = \"local\"\nmodel = \"gemma3-1b\"\n", "ok.toml");
+  EXPECT_TRUE(ok.has_value());
+}
+
 }  // namespace
 }  // namespace drux

@@ -9,12 +9,13 @@ namespace drux {
 struct ModelSpec {
   // The name users see and refer to ("qwen-7b", "gpt-5"); unique within a panel.
   std::string name;
-  // The wire protocol: "openai" (OpenAI-compatible), later "local", "replay", ...
+  // The wire protocol: "openai" (OpenAI-compatible) or "local" (llama.cpp in process).
   std::string provider;
-  // Base URL of the endpoint, e.g. "http://127.0.0.1:8080/v1". For "local" and
-  // "replay" a file path.
+  // Base URL of the endpoint, e.g. "http://127.0.0.1:8080/v1". For "local" the GGUF
+  // file's path, empty until a catalog model (see model) is resolved to its file.
   std::string endpoint;
-  // The model name sent to the endpoint; empty lets the server choose.
+  // The model name sent to the endpoint; empty lets the server choose. For "local" with
+  // no endpoint, the name of a catalog model (`drux models list`).
   std::string model;
   // The environment variable that holds the API key; empty for none. The key itself is
   // read at call time and never stored in a spec, a result or a log.

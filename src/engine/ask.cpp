@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "analysis/lexical_similarity.h"
+#include "engine/local_models.h"
 
 namespace drux {
 
@@ -19,8 +20,8 @@ Expected<Result> Ask(std::string_view question_text, const Panel& panel, const A
   Result result;
   result.question = question->text;
   result.panel = panel.name;
-  result.answers =
-      RunPanel(*question, MakePanelMembers(panel.members), options.run, on_progress, cancel);
+  result.answers = RunPanel(*question, PreparePanelMembers(panel, on_progress, cancel), options.run,
+                            on_progress, cancel);
   result.status = StatusOf(result.answers);
   result.summary = SummaryOf(result.answers);
   for (const Answer& answer : result.answers) result.total_cost_usd += answer.cost_usd;

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "core/config.h"
 #include "models/models_test_support.h"
 #include "models/sha256.h"
 
@@ -23,6 +24,8 @@ TEST(CatalogTest, OpenPanelIsFourChatModelsFromFourFamilies) {
     if (entry.kind == ModelKind::kChat) families.insert(entry.family);
   }
   EXPECT_EQ(families.size(), 4u);
+  // The built-in configuration's "open" panel names the same models.
+  EXPECT_EQ(OpenPanelModels(catalog), kOpenPanelModels);
 }
 
 TEST(CatalogTest, EveryEntryIsPinnedCompletely) {

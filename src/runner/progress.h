@@ -1,6 +1,7 @@
 // Progress events a panel run emits while members answer, for live displays.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,10 +12,11 @@ namespace drux {
 
 struct ProgressEvent {
   enum class Kind {
-    kStarted,  // the member's call began
-    kText,     // more text streamed in (text holds the new piece)
-    kDone,     // the member answered
-    kFailed,   // the member failed (error holds why)
+    kDownloading,  // the member's model file is being downloaded (bytes_* say how far)
+    kStarted,      // the member's call began
+    kText,         // more text streamed in (text holds the new piece)
+    kDone,         // the member answered
+    kFailed,       // the member failed (error holds why)
   };
   Kind kind = Kind::kStarted;
   int member = 0;         // index in the panel
@@ -23,6 +25,8 @@ struct ProgressEvent {
   int tokens = 0;         // tokens so far (streamed pieces, or the reported count when done)
   double elapsed_ms = 0;  // since the member's call began
   std::optional<Error> error;
+  std::uint64_t bytes_done = 0;   // kDownloading: of the whole file
+  std::uint64_t bytes_total = 0;  // kDownloading: 0 while unknown
 };
 
 // Called for every event. The runner serializes calls, so a sink needs no locking of
