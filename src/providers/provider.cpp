@@ -1,5 +1,6 @@
 #include "providers/provider.h"
 
+#include "providers/llama_local.h"
 #include "providers/openai_compatible.h"
 
 namespace drux {
@@ -14,9 +15,14 @@ Expected<std::unique_ptr<Provider>> MakeProvider(const ModelSpec& spec) {
     }
     return std::make_unique<OpenAiCompatibleProvider>(spec);
   }
+  if (spec.provider == "local") {
+    auto provider = LlamaLocalProvider::Open(spec);
+    if (!provider) return tl::unexpected(provider.error());
+    return std::unique_ptr<Provider>(std::move(*provider));
+  }
   return MakeError(ErrorCode::kNotFound, "model \"" + spec.name +
                                              "\" names the unknown provider \"" + spec.provider +
-                                             "\"; the known providers are: openai");
+                                             "\"; the known providers are: openai, local");
 }
 
 }  // namespace drux

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "support/subprocess.h"
 
@@ -61,28 +62,54 @@ std::filesystem::path UniqueTemporaryPath(const std::filesystem::path& final_pat
 
 }  // namespace
 
-std::string TinyModelPath(int seed) {
+std::string TinyModelPath(const TinyModelOptions& options) {
+  const TinyModelOptions defaults;
+  std::vector<std::string> args = {kPython,     DRUX_MAKE_TINY_GGUF,          "",
+                                   "--seed",    std::to_string(options.seed), "--gguf-py",
+                                   DRUX_GGUF_PY};
+  // The file name names every option that differs from the default, so the default model
+  // keeps its name and each variant gets its own.
+  std::string name = "tiny-" + std::to_string(options.seed);
+  const auto add_option = [&](int value, int default_value, const char* flag, const char* tag) {
+    if (value == default_value) return;
+    args.insert(args.end(), {flag, std::to_string(value)});
+    name += std::string("-") + tag + std::to_string(value);
+  };
+  add_option(options.end_turn_after, defaults.end_turn_after, "--end-turn-after", "end");
+  add_option(options.n_embd, defaults.n_embd, "--n-embd", "embd");
+  add_option(options.n_layer, defaults.n_layer, "--n-layer", "layer");
+  add_option(options.n_ff, defaults.n_ff, "--n-ff", "ff");
+  add_option(options.context_length, defaults.context_length, "--context-length", "ctx");
+  if (!options.chat_template) {
+    args.push_back("--no-chat-template");
+    name += "-notemplate";
+  }
+
   const std::filesystem::path directory = CacheDirectory();
-  const std::filesystem::path path =
-      directory / ("tiny-" + std::to_string(seed) + "-" + GeneratorKey() + ".gguf");
+  const std::filesystem::path path = directory / (name + "-" + GeneratorKey() + ".gguf");
   if (std::filesystem::exists(path)) return path.string();
 
   std::filesystem::create_directories(directory);
   // Written under a private name and renamed, so a reader never sees a half-written model
-  // and two processes generating the same seed at once both succeed.
+  // and two processes generating the same model at once both succeed.
   const std::filesystem::path temporary = UniqueTemporaryPath(path);
-  const ProcessResult result =
-      RunProcess({kPython, DRUX_MAKE_TINY_GGUF, temporary.string(), "--seed", std::to_string(seed),
-                  "--gguf-py", DRUX_GGUF_PY});
+  args[2] = temporary.string();
+  const ProcessResult result = RunProcess(args);
   if (result.exit_code != 0 || result.timed_out) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
-    throw std::runtime_error("make_tiny_gguf.py failed for seed " + std::to_string(seed) +
-                             " (exit code " + std::to_string(result.exit_code) +
+    throw std::runtime_error("make_tiny_gguf.py failed for " + name + " (exit code " +
+                             std::to_string(result.exit_code) +
                              (result.timed_out ? ", timed out" : "") + "): " + result.err);
   }
   std::filesystem::rename(temporary, path);
   return path.string();
+}
+
+std::string TinyModelPath(int seed) {
+  TinyModelOptions options;
+  options.seed = seed;
+  return TinyModelPath(options);
 }
 
 }  // namespace drux::test
