@@ -195,6 +195,43 @@ TEST_F(CliTest, MemberThatNeverAnswersIsCutOffByTheDeadline) {
   EXPECT_EQ(error["code"], "timeout");
 }
 
+TEST_F(CliTest, LocalPanelAnswersInProcessAndStopsAtEndOfTurn) {
+  test::TinyModelOptions polite;
+  polite.seed = 5;
+  polite.end_turn_after = 5;
+  const auto run =
+      Drux({"ask", "Name a colour.", "--json", "--model", "one=local:" + test::TinyModelPath(11),
+            "--model", "two=local:" + test::TinyModelPath(22), "--model",
+            "brief=local:" + test::TinyModelPath(polite)});
+  ASSERT_EQ(run.exit_code, kExitComplete) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["panel"]["summary"], "3 models · complete");
+  for (const json& answer : result["answers"]) {
+    EXPECT_TRUE(answer["ok"].get<bool>()) << answer.dump();
+    EXPECT_TRUE(answer["usage"]["reported"].get<bool>());
+  }
+  EXPECT_EQ(result["answers"][2]["text"], "abcde");
+  EXPECT_EQ(result["answers"][2]["finish_reason"], "stop");
+  EXPECT_EQ(result["answers"][2]["usage"]["completion_tokens"], 5);
+}
+
+TEST_F(CliTest, BadLocalFilesFailAloneWithTheirPaths) {
+  const std::string not_gguf = WriteFile("notes.gguf", "these are notes, not a model");
+  const std::string missing = (directory_ / "missing.gguf").string();
+  const auto run =
+      Drux({"ask", "Name a colour.", "--json", "--model", "one=local:" + test::TinyModelPath(11),
+            "--model", "notes=local:" + not_gguf, "--model", "missing=local:" + missing});
+  ASSERT_EQ(run.exit_code, kExitPartial) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_TRUE(result["answers"][0]["ok"].get<bool>());
+  const std::string not_gguf_message = result["answers"][1]["error"]["message"];
+  EXPECT_NE(not_gguf_message.find(not_gguf + " is not a GGUF model file"), std::string::npos)
+      << not_gguf_message;
+  const std::string missing_message = result["answers"][2]["error"]["message"];
+  EXPECT_NE(missing_message.find(missing + " does not exist"), std::string::npos)
+      << missing_message;
+}
+
 TEST_F(CliTest, CatalogModelThatCannotBeDownloadedFailsAloneWithWhatToDo) {
   // Port 1 on loopback refuses connections: the "offline" case, without leaving the machine.
   const auto run = Drux({"ask", "Name a colour.", "--json", "--model", "local:gemma3-1b", "--model",

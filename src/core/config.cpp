@@ -2,10 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace drux {
@@ -35,21 +35,23 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
                                const std::string& source_name) {
   ModelSpec spec;
   spec.name = name;
-  static const std::set<std::string> kKnownKeys = {"provider",
-                                                   "endpoint",
-                                                   "model",
-                                                   "api_key_env",
-                                                   "price_input_per_mtok",
-                                                   "price_output_per_mtok",
-                                                   "max_tokens",
-                                                   "temperature"};
+  static const std::vector<std::string> kKnownKeys = {"provider",
+                                                      "endpoint",
+                                                      "model",
+                                                      "api_key_env",
+                                                      "price_input_per_mtok",
+                                                      "price_output_per_mtok",
+                                                      "max_tokens",
+                                                      "temperature",
+                                                      "context_size"};
   for (const auto& [key, node] : table) {
-    if (!kKnownKeys.contains(std::string(key.str()))) {
+    if (std::find(kKnownKeys.begin(), kKnownKeys.end(), key.str()) == kKnownKeys.end()) {
+      std::string known;
+      for (const std::string& known_key : kKnownKeys)
+        known += (known.empty() ? "" : ", ") + known_key;
       return ConfigError(Where(source_name, node.source()),
                          "unknown key '" + std::string(key.str()) + "' in [models." + name +
-                             "]; known keys: provider, endpoint, model, api_key_env, "
-                             "price_input_per_mtok, price_output_per_mtok, max_tokens, "
-                             "temperature");
+                             "]; known keys: " + known);
     }
   }
   const auto read_string = [&](const char* key, std::string& out) -> std::optional<Error> {
@@ -80,15 +82,18 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
     return std::nullopt;
   };
   double max_tokens = spec.max_tokens;
+  double context_size = spec.context_size;
   for (const auto& error :
        {read_string("provider", spec.provider), read_string("endpoint", spec.endpoint),
         read_string("model", spec.model), read_string("api_key_env", spec.api_key_env),
         read_number("price_input_per_mtok", spec.price_input_per_mtok),
         read_number("price_output_per_mtok", spec.price_output_per_mtok),
-        read_number("max_tokens", max_tokens), read_number("temperature", spec.temperature)}) {
+        read_number("max_tokens", max_tokens), read_number("temperature", spec.temperature),
+        read_number("context_size", context_size)}) {
     if (error) return tl::unexpected(*error);
   }
   spec.max_tokens = static_cast<int>(max_tokens);
+  spec.context_size = static_cast<int>(context_size);
   if (spec.provider.empty()) {
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name + "] has no 'provider' (e.g. provider = \"openai\")");
@@ -189,6 +194,8 @@ Config DefaultConfig() {
     spec.name = name;
     spec.provider = "local";
     spec.model = name;
+    // Small models ramble; a shorter answer keeps a panel sharing a laptop's cores quick.
+    spec.max_tokens = 320;
     config.models[name] = spec;
     config.panels["open"].push_back(name);
   }
@@ -297,8 +304,8 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
                        "Model spec '" + spec_text + "' has no URL; write openai:URL[#MODEL].");
     }
     result.name = result.model.empty() ? result.endpoint : result.model;
-  } else if (spec.rfind("local:", 0) == 0) {
-    const std::string target = spec.substr(6);
+  } else if (spec.rfind("local:", 0) == 0 || spec.ends_with(".gguf")) {
+    const std::string target = spec.rfind("local:", 0) == 0 ? spec.substr(6) : spec;
     if (target.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "Model spec '" + spec_text +

@@ -18,7 +18,8 @@ struct Config {
   // Panel name -> member model names, in order.
   std::map<std::string, std::vector<std::string>> panels;
   std::string default_panel = "open";
-  std::chrono::milliseconds member_timeout{120000};
+  // Long enough for a 4-model local panel sharing two cores, or a reasoning model.
+  std::chrono::milliseconds member_timeout{300000};
   std::chrono::milliseconds connect_timeout{5000};
   // Where the configuration came from, for messages ("built-in default" or a path).
   std::string source = "built-in default";
@@ -45,6 +46,7 @@ Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path);
 //   openai:URL      an OpenAI-compatible endpoint; openai:URL#MODEL names the model
 //   local:PATH.gguf a GGUF file run in process
 //   local:NAME      a model of the built-in catalog, downloaded on first use
+//   PATH.gguf       the same as local:PATH.gguf
 //   DISPLAY=SPEC    either of the above under a display name
 Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec);
 

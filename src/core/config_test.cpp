@@ -98,6 +98,10 @@ TEST(ConfigTest, ResolvesLocalSpecsToFilesOrCatalogNames) {
   EXPECT_TRUE(catalog->endpoint.empty());
   EXPECT_EQ(catalog->model, "gemma3-1b");
   EXPECT_FALSE(ResolveModelSpec(config, "local:").has_value());
+  const auto bare = ResolveModelSpec(config, "./tiny-7.gguf");
+  ASSERT_TRUE(bare.has_value());
+  EXPECT_EQ(bare->provider, "local");
+  EXPECT_EQ(bare->endpoint, "./tiny-7.gguf");
 }
 
 TEST(ConfigTest, DefaultOpenPanelIsFourLocalModels) {

@@ -26,6 +26,9 @@ struct ModelSpec {
   // Generation limits for this member.
   int max_tokens = 512;
   double temperature = 0.7;
+  // "local" only: the most tokens of context a call may use; 0 keeps the default (4096,
+  // capped by what the model was trained for).
+  int context_size = 0;
 };
 
 struct Panel {

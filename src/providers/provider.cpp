@@ -16,7 +16,9 @@ Expected<std::unique_ptr<Provider>> MakeProvider(const ModelSpec& spec) {
     return std::make_unique<OpenAiCompatibleProvider>(spec);
   }
   if (spec.provider == "local") {
-    auto provider = LlamaLocalProvider::Open(spec);
+    LocalModelOptions options;
+    if (spec.context_size > 0) options.context_size = spec.context_size;
+    auto provider = LlamaLocalProvider::Open(spec, options);
     if (!provider) return tl::unexpected(provider.error());
     return std::unique_ptr<Provider>(std::move(*provider));
   }
