@@ -15,36 +15,41 @@
 namespace drux {
 namespace {
 
-// Function words and titles that carry no content of their own. Negations are here too:
-// they are tracked by ClaimTerms::negated rather than as terms. "no" and "yes" are kept
-// because whole answers can consist of them.
-constexpr std::array<std::string_view, 206> kStopWords = {
-    "a",          "about",   "above",  "after",   "again",     "against",    "all",      "also",
-    "am",         "an",      "and",    "any",     "are",       "aren't",     "as",       "at",
-    "be",         "because", "been",   "before",  "being",     "below",      "between",  "both",
-    "but",        "by",      "can",    "can't",   "cannot",    "could",      "couldn't", "did",
-    "didn't",     "do",      "does",   "doesn't", "doing",     "don't",      "down",     "dr",
-    "during",     "each",    "either", "else",    "etc",       "even",       "ever",     "every",
-    "few",        "for",     "from",   "further", "had",       "hadn't",     "has",      "hasn't",
-    "have",       "haven't", "having", "he",      "he'd",      "he'll",      "he's",     "her",
-    "here",       "here's",  "hers",   "herself", "him",       "himself",    "his",      "how",
-    "how's",      "however", "i",      "i'd",     "i'll",      "i'm",        "i've",     "if",
-    "in",         "into",    "is",     "isn't",   "it",        "it's",       "its",      "itself",
-    "just",       "let's",   "may",    "me",      "might",     "more",       "most",     "mr",
-    "mrs",        "ms",      "must",   "mustn't", "my",        "myself",     "neither",  "never",
-    "nor",        "not",     "of",     "off",     "on",        "once",       "only",     "or",
-    "other",      "ought",   "our",    "ours",    "ourselves", "out",        "over",     "own",
-    "per",        "prof",    "quite",  "rather",  "really",    "same",       "shall",    "shan't",
-    "she",        "she'd",   "she'll", "she's",   "should",    "shouldn't",  "so",       "some",
-    "such",       "than",    "that",   "that's",  "the",       "their",      "theirs",   "them",
-    "themselves", "then",    "there",  "there's", "these",     "they",       "they'd",   "they'll",
-    "they're",    "they've", "this",   "those",   "though",    "through",    "thus",     "to",
-    "too",        "under",   "until",  "up",      "upon",      "us",         "very",     "via",
-    "was",        "wasn't",  "we",     "we'd",    "we'll",     "we're",      "we've",    "were",
-    "weren't",    "what",    "what's", "when",    "when's",    "where",      "where's",  "whether",
-    "which",      "while",   "who",    "who's",   "whom",      "whose",      "why",      "why's",
-    "will",       "with",    "won't",  "would",   "wouldn't",  "you",        "you'd",    "you'll",
-    "you're",     "you've",  "your",   "yours",   "yourself",  "yourselves",
+// Function words, titles and Latin abbreviations that carry no content of their own.
+// Negations are here too: they are tracked by ClaimTerms::negated rather than as terms.
+// "no" and "yes" are kept because whole answers can consist of them.
+constexpr std::array<std::string_view, 211> kStopWords = {
+    "a",          "about",   "above",   "after",     "again",   "against",  "all",
+    "also",       "am",      "an",      "and",       "any",     "approx",   "are",
+    "aren't",     "as",      "at",      "be",        "because", "been",     "before",
+    "being",      "below",   "between", "both",      "but",     "by",       "can",
+    "can't",      "cannot",  "could",   "couldn't",  "did",     "didn't",   "do",
+    "does",       "doesn't", "doing",   "don't",     "down",    "dr",       "during",
+    "e.g",        "each",    "either",  "else",      "etc",     "even",     "ever",
+    "every",      "few",     "for",     "from",      "further", "had",      "hadn't",
+    "has",        "hasn't",  "have",    "haven't",   "having",  "he",       "he'd",
+    "he'll",      "he's",    "her",     "here",      "here's",  "hers",     "herself",
+    "him",        "himself", "his",     "how",       "how's",   "however",  "i",
+    "i'd",        "i'll",    "i'm",     "i've",      "i.e",     "if",       "in",
+    "into",       "is",      "isn't",   "it",        "it's",    "its",      "itself",
+    "just",       "let's",   "may",     "me",        "might",   "more",     "most",
+    "mr",         "mrs",     "ms",      "must",      "mustn't", "my",       "myself",
+    "neither",    "never",   "nor",     "not",       "of",      "off",      "on",
+    "once",       "only",    "or",      "other",     "ought",   "our",      "ours",
+    "ourselves",  "out",     "over",    "own",       "per",     "prof",     "quite",
+    "rather",     "really",  "same",    "shall",     "shan't",  "she",      "she'd",
+    "she'll",     "she's",   "should",  "shouldn't", "so",      "some",     "such",
+    "than",       "that",    "that's",  "the",       "their",   "theirs",   "them",
+    "themselves", "then",    "there",   "there's",   "these",   "they",     "they'd",
+    "they'll",    "they're", "they've", "this",      "those",   "though",   "through",
+    "thus",       "to",      "too",     "under",     "until",   "up",       "upon",
+    "us",         "very",    "via",     "viz",       "vs",      "was",      "wasn't",
+    "we",         "we'd",    "we'll",   "we're",     "we've",   "were",     "weren't",
+    "what",       "what's",  "when",    "when's",    "where",   "where's",  "whether",
+    "which",      "while",   "who",     "who's",     "whom",    "whose",    "why",
+    "why's",      "will",    "with",    "won't",     "would",   "wouldn't", "you",
+    "you'd",      "you'll",  "you're",  "you've",    "your",    "yours",    "yourself",
+    "yourselves",
 };
 static_assert(std::is_sorted(kStopWords.begin(), kStopWords.end()));
 
@@ -96,6 +101,73 @@ std::string_view MonthOf(std::string_view lower, bool capitalized, bool opening)
   return {};
 }
 
+struct UnitName {
+  std::string_view written;
+  std::string_view unit;
+};
+
+// Unit words that follow a number, lower-cased, with one spelling per unit. Sorted by
+// written form for binary search. "°" is not a word to ICU, so "100 °C" reaches this as
+// "100" then "c".
+constexpr std::array<UnitName, 72> kUnitNames = {{
+    {"acre", "acre"},       {"acres", "acre"},
+    {"billion", "billion"}, {"c", "celsius"},
+    {"calorie", "calorie"}, {"calories", "calorie"},
+    {"celsius", "celsius"}, {"centimeter", "cm"},
+    {"centimeters", "cm"},  {"centimetre", "cm"},
+    {"centimetres", "cm"},  {"centuries", "century"},
+    {"century", "century"}, {"cm", "cm"},
+    {"day", "day"},         {"days", "day"},
+    {"degree", "degree"},   {"degrees", "degree"},
+    {"dollar", "dollar"},   {"dollars", "dollar"},
+    {"euro", "euro"},       {"euros", "euro"},
+    {"f", "fahrenheit"},    {"fahrenheit", "fahrenheit"},
+    {"feet", "foot"},       {"foot", "foot"},
+    {"ft", "foot"},         {"g", "g"},
+    {"gallon", "gallon"},   {"gallons", "gallon"},
+    {"gram", "g"},          {"grams", "g"},
+    {"hour", "hour"},       {"hours", "hour"},
+    {"inch", "inch"},       {"inches", "inch"},
+    {"kelvin", "kelvin"},   {"kg", "kg"},
+    {"kilogram", "kg"},     {"kilograms", "kg"},
+    {"kilometer", "km"},    {"kilometers", "km"},
+    {"kilometre", "km"},    {"kilometres", "km"},
+    {"km", "km"},           {"lb", "pound"},
+    {"lbs", "pound"},       {"liter", "litre"},
+    {"liters", "litre"},    {"litre", "litre"},
+    {"litres", "litre"},    {"m", "m"},
+    {"meter", "m"},         {"meters", "m"},
+    {"metre", "m"},         {"metres", "m"},
+    {"mile", "mile"},       {"miles", "mile"},
+    {"million", "million"}, {"minute", "minute"},
+    {"minutes", "minute"},  {"mm", "mm"},
+    {"mph", "mph"},         {"percent", "percent"},
+    {"pound", "pound"},     {"pounds", "pound"},
+    {"stone", "stone"},     {"thousand", "thousand"},
+    {"tonne", "tonne"},     {"tonnes", "tonne"},
+    {"year", "year"},       {"years", "year"},
+}};
+
+static_assert(std::is_sorted(kUnitNames.begin(), kUnitNames.end(),
+                             [](const UnitName& a, const UnitName& b) {
+                               return a.written < b.written;
+                             }));
+
+// The unit a lower-cased word names, or empty.
+std::string_view UnitOf(std::string_view lower) {
+  const auto* found = std::lower_bound(
+      kUnitNames.begin(), kUnitNames.end(), lower,
+      [](const UnitName& name, std::string_view word) { return name.written < word; });
+  return found != kUnitNames.end() && found->written == lower ? found->unit : std::string_view();
+}
+
+std::string LowerCase(const icu::UnicodeString& word) {
+  icu::UnicodeString lower_word = word;
+  std::string lower;
+  lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
+  return lower;
+}
+
 bool IsStopWord(std::string_view word) {
   return std::binary_search(kStopWords.begin(), kStopWords.end(), word);
 }
@@ -122,7 +194,8 @@ std::string NormalizeNumber(std::string_view written) {
     digits.erase(digits.find_last_not_of('0') + 1);
     if (digits.back() == '.') digits.pop_back();
   }
-  if (digits.empty() || digits.front() == '.') digits.insert(0, "0");
+  // Prepending builds a new string: insert(0, ...) trips a false -Wrestrict in g++ 12.
+  if (digits.empty() || digits.front() == '.') return "0" + digits;
   return digits;
 }
 
@@ -152,7 +225,10 @@ void SortUnique(std::vector<std::string>* values) {
   values->erase(std::unique(values->begin(), values->end()), values->end());
 }
 
-using WordSink = std::function<void(const icu::UnicodeString&, WordKind)>;
+// Called with the whole text and the bounds of one word in it, so a word's neighbours
+// (a minus or currency sign, a percent sign) can be read.
+using WordSink =
+    std::function<void(const icu::UnicodeString& text, int32_t start, int32_t end, WordKind kind)>;
 
 // Without ICU's word data, words are maximal runs of letters and digits.
 void ForEachWordFallback(const icu::UnicodeString& text, const WordSink& sink) {
@@ -166,12 +242,54 @@ void ForEachWordFallback(const icu::UnicodeString& text, const WordSink& sink) {
     }
     if (alnum) all_digits = all_digits && u_isdigit(text.char32At(i)) != 0;
     if (!alnum && start >= 0) {
-      sink(text.tempSubStringBetween(start, i),
-           all_digits ? WordKind::kNumber : WordKind::kLetters);
+      sink(text, start, i, all_digits ? WordKind::kNumber : WordKind::kLetters);
       start = -1;
     }
     if (i == text.length()) break;
   }
+}
+
+UChar32 CharBefore(const icu::UnicodeString& text, int32_t index) {
+  return index > 0 ? text.char32At(text.moveIndex32(index, -1)) : 0;
+}
+
+UChar32 CharAt(const icu::UnicodeString& text, int32_t index) {
+  return index < text.length() ? text.char32At(index) : 0;
+}
+
+// "-3" and "−3", but not the "91" of "1990-91": a minus sign right before the number,
+// with no letter or digit before the sign.
+bool HasMinusSign(const icu::UnicodeString& text, int32_t start) {
+  const UChar32 before = CharBefore(text, start);
+  if (before != '-' && before != 0x2212) return false;
+  return u_isalnum(CharBefore(text, text.moveIndex32(start, -1))) == 0;
+}
+
+// The unit a currency sign before a number or a percent sign after it gives: "$5", "£5",
+// "€5", "5%".
+std::string_view SymbolUnit(const icu::UnicodeString& text, int32_t start, int32_t end) {
+  switch (CharBefore(text, start)) {
+    case '$':
+      return "dollar";
+    case 0x00A3:
+      return "gbp";
+    case 0x20AC:
+      return "euro";
+    default:
+      break;
+  }
+  return CharAt(text, end) == '%' ? "percent" : std::string_view();
+}
+
+// A number word with its sign and symbol unit.
+void AddNumber(const icu::UnicodeString& text, int32_t start, int32_t end, ClaimTerms* out) {
+  std::string written;
+  text.tempSubStringBetween(start, end).toUTF8String(written);
+  std::string value = NormalizeNumber(written);
+  if (HasMinusSign(text, start) && value != "0") value.insert(value.begin(), '-');
+  const std::string_view unit = SymbolUnit(text, start, end);
+  if (!unit.empty()) out->quantities.push_back({value, std::string(unit)});
+  out->numbers.push_back(std::move(value));
 }
 
 }  // namespace
@@ -219,7 +337,7 @@ struct TermExtractor::Impl {
       const WordKind kind = status < UBRK_WORD_NUMBER_LIMIT   ? WordKind::kNumber
                             : status < UBRK_WORD_LETTER_LIMIT ? WordKind::kLetters
                                                               : WordKind::kIdeographic;
-      sink(text.tempSubStringBetween(start, end), kind);
+      sink(text, start, end, kind);
     }
   }
 
@@ -233,17 +351,10 @@ struct TermExtractor::Impl {
                        static_cast<size_t>(sb_stemmer_length(stemmer.get())));
   }
 
+  // A word of letters or ideographs.
   void AddWord(const icu::UnicodeString& word, WordKind kind, bool opening, ClaimTerms* out) const {
-    std::string written;
-    word.toUTF8String(written);
-    if (kind == WordKind::kNumber) {
-      out->numbers.push_back(NormalizeNumber(written));
-      return;
-    }
     const UChar32 first = word.char32At(0);
-    icu::UnicodeString lower_word = word;
-    std::string lower;
-    lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
+    const std::string lower = LowerCase(word);
     // A lone capital is a unit or a variable ("100 °C", "x = N"), not a name.
     const bool capitalized =
         (u_isupper(first) != 0 || u_istitle(first) != 0) && word.countChar32() > 1;
@@ -253,7 +364,10 @@ struct TermExtractor::Impl {
     }
     out->negated = out->negated || IsNegation(lower);
     if (IsStopWord(lower)) return;
-    std::string term = kind == WordKind::kIdeographic ? lower : Stem(lower);
+    // Ideographs have no stems; abbreviations ("u.s", "e.g") are not English words, and
+    // stemming would cut "u.s" to "u.".
+    const bool unstemmed = kind == WordKind::kIdeographic || lower.find('.') != std::string::npos;
+    std::string term = unstemmed ? lower : Stem(lower);
     if (capitalized) {
       if (opening) {
         out->opening_name = term;
@@ -271,24 +385,39 @@ TermExtractor::~TermExtractor() = default;
 ClaimTerms TermExtractor::Extract(std::string_view text) {
   ClaimTerms out;
   bool opening = true;
-  impl_->ForEachWord(impl_->Normalize(text), [&](const icu::UnicodeString& word, WordKind kind) {
-    impl_->AddWord(word, kind, opening, &out);
-    opening = false;
-  });
+  std::string previous_number;  // the previous word's value when it was a number
+  const icu::UnicodeString normalized = impl_->Normalize(text);
+  impl_->ForEachWord(
+      normalized, [&](const icu::UnicodeString& whole, int32_t start, int32_t end, WordKind kind) {
+        const icu::UnicodeString word = whole.tempSubStringBetween(start, end);
+        if (!previous_number.empty() && kind == WordKind::kLetters) {
+          const std::string_view unit = UnitOf(LowerCase(word));
+          if (!unit.empty()) out.quantities.push_back({previous_number, std::string(unit)});
+        }
+        const size_t numbers_before = out.numbers.size();
+        if (kind == WordKind::kNumber) {
+          AddNumber(whole, start, end, &out);
+        } else {
+          impl_->AddWord(word, kind, opening, &out);
+        }
+        previous_number = out.numbers.size() > numbers_before ? out.numbers.back() : std::string();
+        opening = false;
+      });
   SortUnique(&out.terms);
   SortUnique(&out.numbers);
   SortUnique(&out.names);
+  std::sort(out.quantities.begin(), out.quantities.end());
+  out.quantities.erase(std::unique(out.quantities.begin(), out.quantities.end()),
+                       out.quantities.end());
   return out;
 }
 
 ClaimTerms TermExtractor::ExtractCode(std::string_view text) {
   ClaimTerms out;
-  impl_->ForEachWord(impl_->Normalize(text), [&](const icu::UnicodeString& word, WordKind) {
-    icu::UnicodeString lower_word = word;
-    std::string lower;
-    lower_word.toLower(icu::Locale::getRoot()).toUTF8String(lower);
-    out.terms.push_back(std::move(lower));
-  });
+  impl_->ForEachWord(impl_->Normalize(text),
+                     [&](const icu::UnicodeString& whole, int32_t start, int32_t end, WordKind) {
+                       out.terms.push_back(LowerCase(whole.tempSubStringBetween(start, end)));
+                     });
   SortUnique(&out.terms);
   return out;
 }

@@ -2,12 +2,21 @@
 // states, the names it mentions and whether it is negated.
 #pragma once
 
+#include <compare>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace drux {
+
+// A number written with its unit: "5 km", "100 °C", "3 million". Units have one
+// spelling each ("kilometres" -> "km", "°C" -> "celsius").
+struct Quantity {
+  std::string value;  // as in ClaimTerms::numbers
+  std::string unit;
+  auto operator<=>(const Quantity&) const = default;
+};
 
 struct ClaimTerms {
   // NFKC, lower-cased, Snowball English stems, stop words removed; sorted, unique.
@@ -16,6 +25,8 @@ struct ClaimTerms {
   // "07" -> "7", "4th" -> "4", "three" -> "3", "Aug." -> "august"); sorted, unique. Not
   // part of terms.
   std::vector<std::string> numbers;
+  // The numbers followed by a unit word; sorted, unique.
+  std::vector<Quantity> quantities;
   // The terms written with a capital letter after the first word ("Paris", "NASA"): the
   // names a claim uses, for contradiction checks. A subset of terms; sorted, unique.
   std::vector<std::string> names;

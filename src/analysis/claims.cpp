@@ -26,6 +26,17 @@ constexpr std::array<std::string_view, 9> kAbbreviations = {
     "Dr.", "Prof.", "St.", "Mt.", "Fig.", "Eq.", "approx.", "e.g.", "i.e.",
 };
 
+// Capital initials, each followed by a period: "U.S.", "J.K.", "J.". ICU ends a sentence
+// after them when a capitalized word follows ("the U.S. Army", "J. K. Rowling"), which is
+// far more often a name than a new sentence.
+bool IsInitialism(std::string_view word) {
+  if (word.empty() || word.size() % 2 != 0) return false;
+  for (size_t i = 0; i < word.size(); i += 2) {
+    if (word[i] < 'A' || word[i] > 'Z' || word[i + 1] != '.') return false;
+  }
+  return true;
+}
+
 bool EndsWithAbbreviation(std::string_view sentence) {
   const size_t last = sentence.find_last_not_of(" \t");
   if (last == std::string_view::npos) return false;
@@ -33,7 +44,8 @@ bool EndsWithAbbreviation(std::string_view sentence) {
   const size_t space = sentence.find_last_of(" \t(");
   const std::string_view word =
       space == std::string_view::npos ? sentence : sentence.substr(space + 1);
-  return std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
+  return IsInitialism(word) ||
+         std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
 }
 
 std::string_view Trim(std::string_view s) {
@@ -119,6 +131,7 @@ Claim BuildClaim(std::string_view text, ClaimKind kind, int answer_index,
       kind == ClaimKind::kCode ? extractor.ExtractCode(text) : extractor.Extract(text);
   claim.terms = std::move(terms.terms);
   claim.numbers = std::move(terms.numbers);
+  claim.quantities = std::move(terms.quantities);
   claim.names = std::move(terms.names);
   claim.opening_name = std::move(terms.opening_name);
   claim.negated = terms.negated;
@@ -131,6 +144,15 @@ std::vector<std::string> Missing(const std::vector<std::string>& values,
   std::set_difference(values.begin(), values.end(), in.begin(), in.end(),
                       std::back_inserter(missing));
   return missing;
+}
+
+// Adds to the sorted, unique values those of more that it lacks.
+template <typename T>
+void AppendUnion(std::vector<T>* values, const std::vector<T>& more) {
+  std::vector<T> merged;
+  std::set_union(values->begin(), values->end(), more.begin(), more.end(),
+                 std::back_inserter(merged));
+  *values = std::move(merged);
 }
 
 size_t CountShared(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -147,6 +169,33 @@ std::vector<std::string> NamesOf(const Claim& claim) {
                  claim.opening_name);
   }
   return names;
+}
+
+// The units of the given numbers of claim; "" for a number written without one.
+std::vector<std::string> UnitsOf(const Claim& claim, const std::vector<std::string>& numbers) {
+  std::vector<std::string> units;
+  for (const std::string& number : numbers) {
+    bool with_unit = false;
+    for (const Quantity& quantity : claim.quantities) {
+      if (quantity.value != number) continue;
+      units.push_back(quantity.unit);
+      with_unit = true;
+    }
+    if (!with_unit) units.emplace_back();
+  }
+  std::sort(units.begin(), units.end());
+  units.erase(std::unique(units.begin(), units.end()), units.end());
+  return units;
+}
+
+bool UnitsDiffer(const Claim& a, const Claim& b, const ValueDifference& difference) {
+  if (difference.numbers_only_a.empty() || difference.numbers_only_b.empty()) return false;
+  const std::vector<std::string> units_a = UnitsOf(a, difference.numbers_only_a);
+  const std::vector<std::string> units_b = UnitsOf(b, difference.numbers_only_b);
+  const auto unitless = [](const std::vector<std::string>& units) {
+    return std::find(units.begin(), units.end(), "") != units.end();
+  };
+  return !unitless(units_a) && !unitless(units_b) && CountShared(units_a, units_b) == 0;
 }
 
 bool HasDefiniteName(const std::vector<std::string>& candidates, const Claim& claim) {
@@ -170,14 +219,20 @@ bool SwapsOneName(const Claim& a, const Claim& b, const ValueDifference& differe
 
 }  // namespace
 
-std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index) {
-  const std::string text = SanitizeUtf8(answer_text);
+struct ClaimSegmenter::Impl {
   TermExtractor extractor;
-  const SentenceSplitter splitter;
+  SentenceSplitter splitter;
+};
+
+ClaimSegmenter::ClaimSegmenter() : impl_(std::make_unique<Impl>()) {}
+ClaimSegmenter::~ClaimSegmenter() = default;
+
+std::vector<Claim> ClaimSegmenter::Segment(std::string_view answer_text, int answer_index) {
+  const std::string text = SanitizeUtf8(answer_text);
   std::vector<Claim> claims;
   const auto add = [&](std::string_view wording, ClaimKind kind) {
     if (HasLetterOrDigit(wording)) {
-      claims.push_back(BuildClaim(wording, kind, answer_index, extractor));
+      claims.push_back(BuildClaim(wording, kind, answer_index, impl_->extractor));
     }
   };
   for (const MarkdownBlock& block : SplitMarkdownBlocks(text)) {
@@ -193,7 +248,7 @@ std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index)
         add(StripInlineMarkdown(block.text), ClaimKind::kListItem);
         break;
       case BlockKind::kParagraph:
-        for (const std::string& sentence : splitter.Split(StripInlineMarkdown(block.text))) {
+        for (const std::string& sentence : impl_->splitter.Split(StripInlineMarkdown(block.text))) {
           add(Trim(sentence), ClaimKind::kSentence);
         }
         break;
@@ -202,9 +257,52 @@ std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index)
   return claims;
 }
 
+Claim ClaimSegmenter::Make(std::string_view text, ClaimKind kind, int answer_index) {
+  return BuildClaim(text, kind, answer_index, impl_->extractor);
+}
+
+std::vector<Claim> SegmentClaims(std::string_view answer_text, int answer_index) {
+  ClaimSegmenter segmenter;
+  return segmenter.Segment(answer_text, answer_index);
+}
+
 Claim MakeClaim(std::string_view text, ClaimKind kind, int answer_index) {
   TermExtractor extractor;
   return BuildClaim(text, kind, answer_index, extractor);
+}
+
+Claim MergeClaims(const std::vector<Claim>& claims, int answer_index) {
+  Claim whole;
+  whole.answer_index = answer_index;
+  if (claims.empty()) return whole;
+  whole.kind = claims.front().kind;
+  whole.opening_name = claims.front().opening_name;
+  for (const Claim& claim : claims) {
+    if (!whole.text.empty()) whole.text += ' ';
+    whole.text += claim.text;
+    whole.negated = whole.negated || claim.negated;
+    AppendUnion(&whole.terms, claim.terms);
+    AppendUnion(&whole.numbers, claim.numbers);
+    AppendUnion(&whole.names, claim.names);
+    AppendUnion(&whole.quantities, claim.quantities);
+  }
+  return whole;
+}
+
+bool IgnoreQuestionTerms(const Claim& question, Claim* claim) {
+  std::vector<std::string> terms = Missing(claim->terms, question.terms);
+  std::vector<std::string> numbers = Missing(claim->numbers, question.numbers);
+  if (terms.empty() && numbers.empty()) return false;
+  claim->terms = std::move(terms);
+  claim->numbers = std::move(numbers);
+  claim->names = Missing(claim->names, question.terms);
+  if (std::binary_search(question.terms.begin(), question.terms.end(), claim->opening_name)) {
+    claim->opening_name.clear();
+  }
+  std::erase_if(claim->quantities, [&](const Quantity& quantity) {
+    return std::binary_search(question.numbers.begin(), question.numbers.end(), quantity.value);
+  });
+  return true;
 }
 
 ValueDifference CompareValues(const Claim& a, const Claim& b) {
@@ -213,6 +311,7 @@ ValueDifference CompareValues(const Claim& a, const Claim& b) {
   difference.numbers_only_b = Missing(b.numbers, a.numbers);
   difference.names_only_a = Missing(NamesOf(a), b.terms);
   difference.names_only_b = Missing(NamesOf(b), a.terms);
+  difference.units_differ = UnitsDiffer(a, b, difference);
   difference.names_swapped = SwapsOneName(a, b, difference);
   return difference;
 }

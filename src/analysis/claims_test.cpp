@@ -147,6 +147,77 @@ TEST(SegmentClaimsTest, SurvivesInvalidUtf8) {
   EXPECT_EQ(claims[2].text, "End.");
 }
 
+TEST(ClaimTermsTest, ExtractsDatesInAnyOrder) {
+  const Claim us = MakeClaim("Signed on July 4, 1776.", ClaimKind::kSentence, 0);
+  const Claim uk = MakeClaim("Signed on 4th July 1776.", ClaimKind::kSentence, 0);
+  EXPECT_EQ(us.numbers, (std::vector<std::string>{"1776", "4", "july"}));
+  EXPECT_EQ(uk.numbers, us.numbers);
+  const Claim short_month = MakeClaim("Signed on Jan. 5, 1999.", ClaimKind::kSentence, 0);
+  EXPECT_EQ(short_month.numbers, (std::vector<std::string>{"1999", "5", "january"}));
+}
+
+TEST(ClaimTermsTest, ExtractsUnitsSignsAndSymbols) {
+  const Claim claim =
+      MakeClaim("It is 5 km away, -3 °C, 212°F, 29 stone, $40, €7, 50% and 3 million, in 1990-91.",
+                ClaimKind::kSentence, 0);
+  EXPECT_EQ(claim.numbers,
+            (std::vector<std::string>{"-3", "1990", "212", "29", "3", "40", "5", "50", "7", "91"}));
+  EXPECT_EQ(claim.quantities, (std::vector<Quantity>{{"-3", "celsius"},
+                                                     {"212", "fahrenheit"},
+                                                     {"29", "stone"},
+                                                     {"3", "million"},
+                                                     {"40", "dollar"},
+                                                     {"5", "km"},
+                                                     {"50", "percent"},
+                                                     {"7", "euro"}}));
+}
+
+TEST(ClaimTermsTest, KeepsAbbreviationsWholeAndDropsLatinOnes) {
+  const Claim claim = MakeClaim("The U.S. and the U.K. agreed, e.g. on trade, i.e. tariffs.",
+                                ClaimKind::kSentence, 0);
+  EXPECT_EQ(claim.terms, (std::vector<std::string>{"agre", "tariff", "trade", "u.k", "u.s"}));
+  EXPECT_EQ(claim.names, (std::vector<std::string>{"u.k", "u.s"}));
+}
+
+TEST(CompareValuesTest, NumbersInDifferentUnitsMayBeOneQuantity) {
+  const Claim celsius = MakeClaim("Water boils at 100 °C.", ClaimKind::kSentence, 0);
+  const Claim fahrenheit = MakeClaim("Water boils at 212 °F.", ClaimKind::kSentence, 1);
+  const Claim wrong = MakeClaim("Water boils at 90 °C.", ClaimKind::kSentence, 1);
+  EXPECT_TRUE(CompareValues(celsius, fahrenheit).units_differ);
+  EXPECT_FALSE(CompareValues(celsius, fahrenheit).NumbersDiffer());
+  EXPECT_TRUE(CompareValues(celsius, wrong).NumbersDiffer());
+}
+
+TEST(IgnoreQuestionTermsTest, KeepsOnlyWhatTheAnswerAdds) {
+  const Claim question = MakeClaim("Who wrote Hamlet in 1600?", ClaimKind::kSentence, -1);
+  Claim answer = MakeClaim("Shakespeare wrote Hamlet in 1600.", ClaimKind::kSentence, 0);
+  EXPECT_TRUE(IgnoreQuestionTerms(question, &answer));
+  EXPECT_EQ(answer.terms, (std::vector<std::string>{"shakespear"}));
+  EXPECT_TRUE(answer.numbers.empty());
+  EXPECT_EQ(answer.opening_name, "shakespear");
+  EXPECT_EQ(answer.text, "Shakespeare wrote Hamlet in 1600.") << "the wording stays";
+}
+
+TEST(IgnoreQuestionTermsTest, KeepsAClaimThatOnlyRestatesTheQuestion) {
+  const Claim question = MakeClaim("Is it red, green or blue?", ClaimKind::kSentence, -1);
+  Claim answer = MakeClaim("Blue.", ClaimKind::kSentence, 0);
+  EXPECT_FALSE(IgnoreQuestionTerms(question, &answer));
+  EXPECT_EQ(answer.terms, (std::vector<std::string>{"blue"}));
+}
+
+TEST(MergeClaimsTest, UnitesTheClaimsOfAnAnswer) {
+  const std::vector<Claim> claims =
+      SegmentClaims("Canberra is the capital. It was founded in 1913, not 1901.", 2);
+  const Claim whole = MergeClaims(claims, 2);
+  EXPECT_EQ(whole.text, "Canberra is the capital. It was founded in 1913, not 1901.");
+  EXPECT_EQ(whole.terms, (std::vector<std::string>{"canberra", "capit", "found"}));
+  EXPECT_EQ(whole.numbers, (std::vector<std::string>{"1901", "1913"}));
+  EXPECT_EQ(whole.opening_name, "canberra");
+  EXPECT_TRUE(whole.negated);
+  EXPECT_EQ(whole.answer_index, 2);
+  EXPECT_TRUE(MergeClaims({}, 0).text.empty());
+}
+
 TEST(SegmentClaimsTest, OneLineAnswerIsOneClaim) {
   const std::vector<Claim> claims = SegmentClaims("Canberra", 2);
   ASSERT_EQ(claims.size(), 1u);

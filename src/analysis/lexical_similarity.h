@@ -33,12 +33,26 @@ class LexicalSimilarity final : public Similarity {
   // Two claims without any feature score 1 when their texts are equal, else 0.
   double Score(const Claim& a, const Claim& b) const override;
 
+  // Score's values, each claim's features weighed once rather than once per pair.
+  std::vector<double> ScoreAcross(const std::vector<Claim>& claims,
+                                  const std::vector<size_t>& group) const override;
+
+  // The weighted containment of the smaller answer's terms and numbers in the other's:
+  // shared weight / the smaller side's weight, where names and numbers (the values a
+  // factual answer gives) weigh kValueFactor times their idf. "Paris." and "The capital
+  // is Paris, on the Seine." give the same answer; "Paris." and "Lyon." do not.
+  double ScoreAnswers(const Claim& a, const Claim& b) const override;
+
+  // Names and numbers weigh this many times their idf in ScoreAnswers.
+  static constexpr double kValueFactor = 3.0;
+
   // The idf weight of one term or number.
   double Weight(const std::string& feature) const;
 
  private:
-  std::unordered_map<std::string, int> document_frequency_;
-  int documents_ = 0;
+  // idf per feature seen by Prepare; an unseen feature weighs unseen_weight_.
+  std::unordered_map<std::string, double> weights_;
+  double unseen_weight_ = 1.0;
 };
 
 }  // namespace drux

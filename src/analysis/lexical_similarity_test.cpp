@@ -93,5 +93,40 @@ TEST(LexicalSimilarityTest, TermsInEveryClaimWeighLess) {
   EXPECT_DOUBLE_EQ(unprepared.Weight("nobel"), unprepared.Weight("physic"));
 }
 
+TEST(LexicalSimilarityTest, ScoreAcrossGivesScoresValuesForPairsOfDifferentGroups) {
+  const std::vector<Claim> claims = {
+      Sentence("The first Nobel Prizes were awarded in 1901."),
+      Sentence("Alfred Nobel funded the prizes."),
+      Sentence("Nobel Prizes were first awarded in 1902.", 1),
+      Sentence("The prizes were funded by Alfred Nobel's will.", 1),
+      Sentence("It is not about Nobel.", 2),
+      Sentence("", 2),
+  };
+  const std::vector<size_t> group = {0, 0, 1, 1, 2, 2};
+  LexicalSimilarity similarity;
+  similarity.Prepare(claims);
+  const std::vector<double> values = similarity.ScoreAcross(claims, group);
+  ASSERT_EQ(values.size(), claims.size() * claims.size());
+  for (size_t i = 0; i < claims.size(); ++i) {
+    for (size_t j = 0; j < claims.size(); ++j) {
+      const double expected = group[i] == group[j] ? 0.0 : similarity.Score(claims[i], claims[j]);
+      EXPECT_NEAR(values[i * claims.size() + j], expected, 1e-12) << i << ", " << j;
+    }
+  }
+}
+
+TEST(LexicalSimilarityTest, AnswersMatchWhenOneContainsTheOther) {
+  const Claim brief = Sentence("Canberra.");
+  const Claim detailed =
+      Sentence("Canberra, a planned city opened in 1913, between Sydney and Melbourne.", 1);
+  const Claim other = Sentence("Sydney.", 2);
+  LexicalSimilarity similarity;
+  similarity.Prepare({brief, detailed, other});
+  EXPECT_DOUBLE_EQ(similarity.ScoreAnswers(brief, detailed), 1.0);
+  EXPECT_DOUBLE_EQ(similarity.ScoreAnswers(detailed, brief), 1.0);
+  EXPECT_DOUBLE_EQ(similarity.ScoreAnswers(brief, other), 0.0);
+  EXPECT_LT(similarity.Score(brief, detailed), 1.0) << "claims of long answers are stricter";
+}
+
 }  // namespace
 }  // namespace drux

@@ -2,7 +2,9 @@
 // synthesize one answer that says which models support each part of it.
 #include <CLI/CLI.hpp>
 
+#include "cli/analyze_command.h"
 #include "cli/ask_command.h"
+#include "cli/eval_command.h"
 #include "cli/models_command.h"
 
 #ifndef DRUX_VERSION
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
 
   drux::ModelsCommandOptions models;
   const CLI::App* models_command = drux::AddModelsCommand(app, models);
+  drux::AnalyzeCommandOptions analyze;
+  const CLI::App* analyze_command = drux::AddAnalyzeCommand(app, analyze);
+  drux::EvalCommandOptions eval;
+  const CLI::App* eval_command = drux::AddEvalCommand(app, eval);
 
   try {
     app.parse(argc, argv);
@@ -45,6 +51,8 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : drux::kExitUsage;
   }
   if (models_command->parsed()) return drux::RunModelsCommand(models);
+  if (analyze_command->parsed()) return drux::RunAnalyzeCommand(analyze);
+  if (eval_command->parsed()) return drux::RunEvalCommand(eval);
   if (!config_path.empty()) ask.config_path = config_path;
   if (!panel.empty()) ask.panel = panel;
   if (ask_command->count("--timeout") > 0) ask.timeout_seconds = timeout;
