@@ -71,6 +71,46 @@ class CliTest : public ::testing::Test {
     return path;
   }
 
+  // A replay file of recorded answers by generator, one record per (question, answer).
+  std::string WriteReplay(const std::string& generator,
+                          const std::vector<std::pair<std::string, std::string>>& records) {
+    std::string lines;
+    for (const auto& [question, answer] : records) {
+      lines +=
+          json({{"instruction", question}, {"output", answer}, {"generator", generator}}).dump() +
+          "\n";
+    }
+    return WriteFile(generator + ".jsonl", lines);
+  }
+
+  // Three recorded members answering kReplayQuestion, the last one not recording it when
+  // partial; as --model arguments.
+  std::vector<std::string> ReplayMembers(bool partial = false) {
+    const std::vector<std::string> args = {
+        "--model",
+        "replay:" + WriteReplay("scribe-7b",
+                                {{kReplayQuestion,
+                                  "The first Nobel Prizes were awarded in 1901. Alfred Nobel's "
+                                  "will funded them."}}),
+        "--model",
+        "replay:" + WriteReplay("scholar-8b",
+                                {{kReplayQuestion,
+                                  "They were first awarded in 1901. Alfred Nobel's will funded "
+                                  "the prizes."}}),
+        "--model",
+        "replay:" + WriteReplay("sage-2b", {{partial ? "Another question?" : kReplayQuestion,
+                                             "The first Nobel Prizes were awarded in 1901."}})};
+    return args;
+  }
+
+  // A configuration whose synthesizer is the server at url.
+  std::string WriteSynthesizerConfig(const std::string& url, const std::string& extra = "") {
+    return WriteFile("synthesis.toml", "[models.writer]\nprovider = \"openai\"\nendpoint = \"" +
+                                           url + "\"\n[synthesis]\nmodel = \"writer\"\n" + extra);
+  }
+
+  static inline const std::string kReplayQuestion = "When were the first Nobel Prizes awarded?";
+
   static test::ProcessResult Drux(std::vector<std::string> args, std::string stdin_data = {},
                                   const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), DRUX_BINARY);
@@ -290,6 +330,119 @@ TEST_F(CliTest, VersionAndHelp) {
   const auto help = Drux({"ask", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--model"), std::string::npos);
+}
+
+TEST_F(CliTest, ReplayPanelPrintsACompleteResultWithAnAuditedSynthesis) {
+  std::vector<std::string> args = {"ask", kReplayQuestion, "--json"};
+  const std::vector<std::string> members = ReplayMembers();
+  args.insert(args.end(), members.begin(), members.end());
+  const auto run = Drux(args);
+  ASSERT_EQ(run.exit_code, kExitComplete) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["panel"]["summary"], "3 models · complete");
+  EXPECT_EQ(result["answers"][1]["model"], "scholar-8b") << "named after the recorded generator";
+  EXPECT_EQ(result["answers"][1]["provider_model"], "scholar-8b");
+  const json& synthesis = result["synthesis"];
+  EXPECT_EQ(synthesis["method"], "extractive");
+  EXPECT_EQ(synthesis["basis"], "all 3 answers");
+  EXPECT_EQ(synthesis["unsupported_sentences"], 0);
+  ASSERT_FALSE(synthesis["sentences"].empty());
+  for (const json& sentence : synthesis["sentences"]) {
+    EXPECT_FALSE(sentence["models"].empty()) << sentence.dump();
+  }
+  EXPECT_NE(synthesis["note"].get<std::string>().find("replay member"), std::string::npos);
+  EXPECT_EQ(result["rounds"].size(), 1u);
+
+  args.erase(args.begin() + 2);  // the same as text
+  const auto text = Drux(args);
+  ASSERT_EQ(text.exit_code, kExitComplete) << text.err;
+  EXPECT_NE(text.out.find("Synthesized answer · extractive"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("from all 3 answers"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("no model says this"), std::string::npos) << text.out;
+}
+
+TEST_F(CliTest, ReplayOfAnUnrecordedQuestionNamesTheFile) {
+  const std::string file = WriteReplay("scribe-7b", {{"Something else?", "Yes."}});
+  const auto run = Drux({"ask", "Is this recorded?", "--json", "--model", "replay:" + file});
+  EXPECT_EQ(run.exit_code, kExitFailed) << run.err;
+  const json result = json::parse(run.out);
+  EXPECT_EQ(result["answers"][0]["error"]["code"], "not_found");
+  const std::string message = result["answers"][0]["error"]["message"];
+  EXPECT_NE(message.find(file), std::string::npos) << message;
+  const auto missing = Drux({"ask", "Hi?", "--model", "replay:" + file + ".gone"});
+  EXPECT_EQ(missing.exit_code, kExitUsage);
+  EXPECT_NE(missing.err.find(file + ".gone"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliTest, ConfiguredSynthesizerWritesTheAnswerAndTheAuditFlagsWhatNoModelSaid) {
+  FakeOpenAiServer::Options options;
+  options.answer =
+      "The first Nobel Prizes were awarded in 1901. They are handed out on the Moon by robots.";
+  options.structured_answer =
+      R"({"agreements":[{"text":"The first Nobel Prizes were awarded in 1901.","models":[)"
+      R"("Model A","Model B","Model C"]}],"disagreements":[]})";
+  FakeOpenAiServer writer(options);
+  std::vector<std::string> args = {"ask", kReplayQuestion, "--json", "--config",
+                                   WriteSynthesizerConfig(writer.Start())};
+  const std::vector<std::string> members = ReplayMembers();
+  args.insert(args.end(), members.begin(), members.end());
+  const auto run = Drux(args);
+  ASSERT_EQ(run.exit_code, kExitComplete) << run.err;
+  const json synthesis = json::parse(run.out)["synthesis"];
+  EXPECT_EQ(synthesis["method"], "model");
+  EXPECT_EQ(synthesis["synthesizer"], "writer");
+  EXPECT_EQ(synthesis["prompt"], "synthesis-v1");
+  EXPECT_EQ(synthesis["anonymized"].size(), 3u);
+  EXPECT_EQ(synthesis["unsupported_sentences"], 1);
+  EXPECT_TRUE(synthesis["sentences"][1]["unsupported"].get<bool>());
+  ASSERT_EQ(synthesis["agreements"].size(), 1u);
+  EXPECT_EQ(synthesis["agreements"][0]["models"], json({"scribe-7b", "scholar-8b", "sage-2b"}));
+  EXPECT_TRUE(synthesis["agreements"][0]["confirmed"].get<bool>());
+
+  args.erase(args.begin() + 2);
+  const auto text = Drux(args);
+  ASSERT_EQ(text.exit_code, kExitComplete) << text.err;
+  for (const char* expected :
+       {"written by writer", "each model checked against its answer", "[no model says this]",
+        "1 of 2 sentences are the synthesizer's own"}) {
+    EXPECT_NE(text.out.find(expected), std::string::npos) << expected << " in:\n" << text.out;
+  }
+}
+
+TEST_F(CliTest, FailingSynthesizerFallsBackAndAPartialPanelIsNamed) {
+  FakeOpenAiServer writer({FakeOpenAiServer::Behavior::kHtml502});
+  std::vector<std::string> args = {"ask", kReplayQuestion, "--config",
+                                   WriteSynthesizerConfig(writer.Start())};
+  const std::vector<std::string> members = ReplayMembers(/*partial=*/true);
+  args.insert(args.end(), members.begin(), members.end());
+  const auto text = Drux(args);
+  ASSERT_EQ(text.exit_code, kExitPartial) << text.err;
+  for (const char* expected :
+       {"Synthesized answer · extractive", "from partial panel: 2 of 3 answered · 1 failed",
+        "The synthesizer writer failed, so the extractive synthesis is shown: HTTP 502"}) {
+    EXPECT_NE(text.out.find(expected), std::string::npos) << expected << " in:\n" << text.out;
+  }
+  args.push_back("--json");
+  const json synthesis = json::parse(Drux(args).out)["synthesis"];
+  EXPECT_EQ(synthesis["method"], "extractive");
+  EXPECT_EQ(synthesis["error"]["http_status"], 502);
+}
+
+TEST_F(CliTest, UnusableSynthesisSettingsAreUsageErrors) {
+  const std::vector<std::string> members = ReplayMembers();
+  const auto ask = [&](const std::string& config) {
+    std::vector<std::string> args = {"ask", kReplayQuestion, "--config", config};
+    args.insert(args.end(), members.begin(), members.end());
+    return Drux(args);
+  };
+  const std::string missing_prompt = (directory_ / "missing-prompt.md").string();
+  const auto prompt =
+      ask(WriteSynthesizerConfig("http://127.0.0.1:1/v1", "prompt = \"" + missing_prompt + "\"\n"));
+  EXPECT_EQ(prompt.exit_code, kExitUsage);
+  EXPECT_NE(prompt.err.find(missing_prompt), std::string::npos) << prompt.err;
+  const auto model = ask(WriteFile("ghost.toml", "[synthesis]\nmodel = \"ghost\"\n"));
+  EXPECT_EQ(model.exit_code, kExitUsage);
+  EXPECT_NE(model.err.find("The synthesizer ghost is unusable"), std::string::npos) << model.err;
 }
 
 }  // namespace

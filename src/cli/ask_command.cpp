@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/result_json.h"
 #include "engine/ask.h"
+#include "synthesis/prompt_template.h"
 
 namespace drux {
 namespace {
@@ -57,17 +58,64 @@ Expected<std::string> ReadQuestion(const std::string& argument) {
   return text;
 }
 
-AskOptions MakeAskOptions(const Config& config, const AskCommandOptions& options) {
+// The synthesizer from --synthesizer, else the configuration; "extractive" calls none.
+Expected<void> ChooseSynthesizer(const Config& config, const AskCommandOptions& options,
+                                 AskOptions& ask) {
+  const std::string choice = options.synthesizer.value_or(config.synthesis.model);
+  if (choice.empty()) return {};
+  if (choice == "extractive") {
+    ask.extractive_only = true;
+    return {};
+  }
+  auto spec = ResolveModelSpec(config, choice);
+  if (!spec) {
+    return MakeError(spec.error().code,
+                     "The synthesizer " + choice + " is unusable: " + spec.error().message);
+  }
+  ask.synthesizer = std::move(*spec);
+  return {};
+}
+
+// A prompt named in the configuration that cannot be used is a usage error now, not a
+// fallback after the panel has run.
+Expected<void> CheckPromptOverrides(const AskOptions& ask) {
+  const SynthesisOptions& synthesis = ask.synthesis;
+  if (!synthesis.prompt_path.empty()) {
+    auto loaded = LoadPrompt(kSynthesisPrompt, synthesis.prompt_path, {"question", "answers"});
+    if (!loaded) return tl::unexpected(loaded.error());
+  }
+  if (!synthesis.points_prompt_path.empty()) {
+    auto loaded = LoadPrompt(kSynthesisPointsPrompt, synthesis.points_prompt_path);
+    if (!loaded) return tl::unexpected(loaded.error());
+  }
+  return {};
+}
+
+Expected<AskOptions> MakeAskOptions(const Config& config, const AskCommandOptions& options) {
   AskOptions ask;
   ask.run.member_timeout = config.member_timeout;
   ask.run.connect_timeout = config.connect_timeout;
   ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
+  ask.synthesis.timeout = config.synthesis.timeout;
+  ask.synthesis.connect_timeout = config.connect_timeout;
+  ask.synthesis.max_tokens = config.synthesis.max_tokens;
+  ask.synthesis.prompt_path = config.synthesis.prompt_path;
+  ask.synthesis.points_prompt_path = config.synthesis.points_prompt_path;
+  ask.synthesis.seed = options.seed;
+  ask.rounds_prompt_path = config.synthesis.rounds_prompt_path;
+  ask.rounds = options.rounds.value_or(1);
   if (options.timeout_seconds) {
     const auto timeout =
         std::chrono::milliseconds(static_cast<long>(*options.timeout_seconds * 1000));
     ask.run.overall_timeout = timeout;
     ask.run.member_timeout = std::min(ask.run.member_timeout, timeout);
+    // The panel's deadline also bounds the synthesizer, which gets at most as long again.
+    ask.synthesis.timeout = std::min(ask.synthesis.timeout, timeout);
   }
+  if (auto chosen = ChooseSynthesizer(config, options, ask); !chosen) {
+    return tl::unexpected(chosen.error());
+  }
+  if (auto checked = CheckPromptOverrides(ask); !checked) return tl::unexpected(checked.error());
   return ask;
 }
 
@@ -104,6 +152,13 @@ int RunAskCommand(const AskCommandOptions& options) {
         {ErrorCode::kInvalidArgument, "--timeout must be a positive number of seconds.", 0, 0});
     return kExitUsage;
   }
+  if (options.rounds && (*options.rounds < 1 || *options.rounds > kMaxRounds)) {
+    PrintError({ErrorCode::kInvalidArgument,
+                "--rounds must be between 1 and " + std::to_string(kMaxRounds) + ", not " +
+                    std::to_string(*options.rounds) + ".",
+                0, 0});
+    return kExitUsage;
+  }
   const auto config = LoadConfig(options.config_path);
   if (!config) {
     PrintError(config.error());
@@ -112,6 +167,11 @@ int RunAskCommand(const AskCommandOptions& options) {
   const auto panel = ChoosePanel(*config, options);
   if (!panel) {
     PrintError(panel.error());
+    return kExitUsage;
+  }
+  const auto ask_options = MakeAskOptions(*config, options);
+  if (!ask_options) {
+    PrintError(ask_options.error());
     return kExitUsage;
   }
   const auto question = ReadQuestion(options.question);
@@ -135,8 +195,7 @@ int RunAskCommand(const AskCommandOptions& options) {
 
   // Ctrl-C stops the members and still shows what arrived.
   std::signal(SIGINT, OnInterrupt);
-  const auto result =
-      Ask(*question, *panel, MakeAskOptions(*config, options), on_progress, &g_interrupted);
+  const auto result = Ask(*question, *panel, *ask_options, on_progress, &g_interrupted);
   std::signal(SIGINT, SIG_DFL);
   if (live) live->Finish();
   if (!result) {

@@ -1,6 +1,7 @@
 // `drux ask`: one question to a panel, the result on the terminal or as JSON.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,17 @@ struct AskCommandOptions {
   std::vector<std::string> models;
   bool json = false;
   std::optional<double> timeout_seconds;
+  // The synthesizer as any --model spec, or "extractive" for none; unset takes [synthesis]
+  // model from the configuration, else the strongest member.
+  std::optional<std::string> synthesizer;
+  // Panel rounds, 1 to kMaxRounds; above 1, Mixture-of-Agents rounds.
+  std::optional<int> rounds;
+  // Seeds the anonymized answer order and the synthesizer's sampling.
+  std::optional<std::uint32_t> seed;
 };
+
+// More rounds add cost for little gain: the Mixture-of-Agents paper's gains flatten by 3.
+inline constexpr int kMaxRounds = 5;
 
 int RunAskCommand(const AskCommandOptions& options);
 

@@ -9,7 +9,7 @@ LiveProgress::LiveProgress(std::FILE* out, const std::vector<std::string>& model
                            TerminalStyle style)
     : out_(out), style_(style) {
   for (const std::string& model : models) {
-    lines_.push_back(Line{ForTerminal(model), State::kWaiting, 0, 0, {}, {}});
+    lines_.push_back(Line{ForTerminal(model), false, State::kWaiting, 0, 0, {}, {}});
     name_width_ = std::max(name_width_, lines_.back().model.size());
   }
   // The ticker keeps the seconds moving while a member is silent.
@@ -28,8 +28,16 @@ LiveProgress::~LiveProgress() {
 
 void LiveProgress::OnEvent(const ProgressEvent& event) {
   std::lock_guard lock(mutex_);
-  if (event.member < 0 || static_cast<std::size_t>(event.member) >= lines_.size()) return;
+  if (event.member < 0 || static_cast<std::size_t>(event.member) > lines_.size()) return;
+  if (static_cast<std::size_t>(event.member) == lines_.size()) {
+    lines_.push_back(Line{ForTerminal(event.model), true, State::kWaiting, 0, 0, {}, {}});
+  }
   Line& line = lines_[event.member];
+  if (event.kind == ProgressEvent::Kind::kStarted && !event.model.empty()) {
+    line.model = ForTerminal(event.model);
+    line.tokens = 0;
+  }
+  name_width_ = std::max(name_width_, line.model.size());
   switch (event.kind) {
     case ProgressEvent::Kind::kDownloading:
       line.state = State::kDownloading;
@@ -92,7 +100,8 @@ std::string LiveProgress::Render(const Line& line) const {
       return "  " + style_.Yellow("↓ ") + name + "  downloading  " + download;
     }
     case State::kStreaming:
-      return "  " + style_.Yellow("● ") + name + "  answering  " + figures;
+      return "  " + style_.Yellow("● ") + name +
+             (line.synthesis ? "  writing    " : "  answering  ") + figures;
     case State::kDone:
       return "  " + style_.Green("✓ ") + name + "  done       " + figures;
     case State::kFailed: {
@@ -107,11 +116,13 @@ std::string LiveProgress::Render(const Line& line) const {
 
 void LiveProgress::DrawLocked() {
   std::string frame;
-  if (drawn_) frame += "\033[" + std::to_string(lines_.size()) + "F";  // back to the first line
+  if (drawn_lines_ > 0) {
+    frame += "\033[" + std::to_string(drawn_lines_) + "F";  // back to the first line
+  }
   for (const Line& line : lines_) frame += "\033[2K" + Render(line) + "\n";
   std::fputs(frame.c_str(), out_);
   std::fflush(out_);
-  drawn_ = true;
+  drawn_lines_ = lines_.size();
 }
 
 }  // namespace drux

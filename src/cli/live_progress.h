@@ -1,5 +1,7 @@
-// A live line per panel member on the terminal while the panel runs:
-//   ● alpha   streaming   42 tokens   3.1 s
+// A live line per panel member on the terminal while the panel runs, and one more for the
+// synthesizer once it starts:
+//   ● alpha               answering     42 tokens    3.1 s
+//   ● synthesis · alpha   writing      120 tokens    9.8 s
 #pragma once
 
 #include <chrono>
@@ -24,6 +26,8 @@ class LiveProgress {
   LiveProgress(const LiveProgress&) = delete;
   LiveProgress& operator=(const LiveProgress&) = delete;
 
+  // An event of member index == the number of lines so far adds a line (the synthesizer);
+  // a kStarted event renames its line to event.model (a later round's "NAME · round 2").
   void OnEvent(const ProgressEvent& event);
   // Draws the final state and stops redrawing.
   void Finish();
@@ -32,6 +36,7 @@ class LiveProgress {
   enum class State { kWaiting, kDownloading, kStreaming, kDone, kFailed };
   struct Line {
     std::string model;
+    bool synthesis = false;  // the synthesizer's line: it writes rather than answers
     State state = State::kWaiting;
     int tokens = 0;
     double seconds = 0;
@@ -50,7 +55,7 @@ class LiveProgress {
   std::condition_variable wake_;
   std::vector<Line> lines_;
   std::size_t name_width_ = 0;
-  bool drawn_ = false;
+  std::size_t drawn_lines_ = 0;
   bool finished_ = false;
   std::thread ticker_;
 };

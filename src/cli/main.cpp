@@ -1,6 +1,8 @@
 // drux: ask a panel of language models one question, measure how far they agree, and
 // synthesize one answer that says which models support each part of it.
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
 
 #include "cli/analyze_command.h"
 #include "cli/ask_command.h"
@@ -31,11 +33,29 @@ int main(int argc, char** argv) {
                           "Configuration file (default: $DRUX_CONFIG, ./drux.toml, "
                           "~/.config/drux/drux.toml, else built-in)");
   ask_command->add_option("--panel", panel, "Panel name from the configuration");
-  ask_command->add_option("--model", ask.models,
-                          "A member: NAME from the configuration, openai:URL[#MODEL], "
-                          "or DISPLAY=SPEC (repeatable; replaces the panel)");
+  // One value per --model, so that a question after it is not taken for another model.
+  ask_command
+      ->add_option("--model", ask.models,
+                   "A member: NAME from the configuration, local:NAME (`drux models list`), "
+                   "local:PATH.gguf, openai:URL[#MODEL], replay:FILE.jsonl, or DISPLAY=SPEC "
+                   "(repeatable; replaces the panel)")
+      ->allow_extra_args(false);
   ask_command->add_flag("--json", ask.json, "Print the whole result as JSON (docs/result-json.md)");
   ask_command->add_option("--timeout", timeout, "Overall deadline in seconds");
+  std::string synthesizer;
+  int rounds = 1;
+  std::uint32_t seed = 0;
+  ask_command->add_option("--synthesizer", synthesizer,
+                          "The model that writes the synthesized answer: any --model SPEC, or "
+                          "\"extractive\" to build it from the answers' own sentences "
+                          "(default: [synthesis] model in the configuration, else the strongest "
+                          "member)");
+  ask_command->add_option("--rounds", rounds,
+                          "Mixture-of-Agents rounds, 1-5: from round 2 every member answers again "
+                          "after reading the previous round's answers");
+  ask_command->add_option("--seed", seed,
+                          "Seed of the anonymized answer order the synthesizer sees, and of its "
+                          "sampling");
 
   drux::ModelsCommandOptions models;
   const CLI::App* models_command = drux::AddModelsCommand(app, models);
@@ -56,5 +76,8 @@ int main(int argc, char** argv) {
   if (!config_path.empty()) ask.config_path = config_path;
   if (!panel.empty()) ask.panel = panel;
   if (ask_command->count("--timeout") > 0) ask.timeout_seconds = timeout;
+  if (!synthesizer.empty()) ask.synthesizer = synthesizer;
+  if (ask_command->count("--rounds") > 0) ask.rounds = rounds;
+  if (ask_command->count("--seed") > 0) ask.seed = seed;
   return drux::RunAskCommand(ask);
 }

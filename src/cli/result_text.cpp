@@ -34,11 +34,51 @@ std::string Indented(const std::string& text, const std::string& prefix) {
   return out;
 }
 
-void RenderAnalysis(const Result& result, const TerminalStyle& style, std::string& out) {
-  const Analysis& analysis = result.analysis;
-  out += style.Bold("Consensus: ") + StyledLabel(analysis.consensus, style) + "\n";
-  if (!analysis.consensus.meaning.empty()) out += "  " + analysis.consensus.meaning + "\n";
+bool HasSynthesizerPoints(const Synthesis& synthesis) {
+  return !synthesis.agreements.empty() || !synthesis.disagreements.empty() ||
+         synthesis.dropped_points > 0;
+}
 
+// "[qwen, llama; unconfirmed: gemma]": the models a point names, those its answer does not
+// back marked.
+std::string PointModels(const std::vector<std::string>& models,
+                        const std::vector<std::string>& unconfirmed, const TerminalStyle& style) {
+  std::string out = style.Dim("[" + JoinModels(models));
+  if (unconfirmed.empty()) return out + style.Dim("]");
+  return out + style.Dim("; ") + style.Yellow("unconfirmed: " + JoinModels(unconfirmed)) +
+         style.Dim("]");
+}
+
+void RenderSynthesizerPoints(const Synthesis& synthesis, const TerminalStyle& style,
+                             std::string& out) {
+  const std::string source = style.Dim("  (written by " + ForTerminal(synthesis.synthesizer) +
+                                       ", each model checked against its answer)");
+  out += "\n" + style.Bold("Models agree on") + "\n" + source + "\n";
+  if (synthesis.agreements.empty()) out += style.Dim("  (none)") + "\n";
+  for (const SynthesisPoint& point : synthesis.agreements) {
+    out += "  • " + ForTerminal(point.text) + " " +
+           PointModels(point.models, point.unconfirmed, style) + "\n";
+  }
+  out += "\n" + style.Bold("Points of disagreement") + "\n" + source + "\n";
+  if (synthesis.disagreements.empty()) out += style.Dim("  (none)") + "\n";
+  for (const SynthesisPoint& point : synthesis.disagreements) {
+    const bool contradiction = !point.versus.empty() || !point.versus_unconfirmed.empty();
+    out += "  " + (contradiction ? style.Red("≠ ") : std::string("• ")) + ForTerminal(point.text) +
+           " " + PointModels(point.models, point.unconfirmed, style) + "\n";
+    if (contradiction) {
+      out += "    " + style.Red("vs ") + ForTerminal(point.versus_text) + " " +
+             PointModels(point.versus, point.versus_unconfirmed, style) + "\n";
+    }
+  }
+  if (synthesis.dropped_points > 0) {
+    out += style.Yellow("  Dropped " + std::to_string(synthesis.dropped_points) +
+                        " point(s) the synthesizer wrote: no answer of a model it named says "
+                        "them.") +
+           "\n";
+  }
+}
+
+void RenderAnalysisPoints(const Analysis& analysis, const TerminalStyle& style, std::string& out) {
   out += "\n" + style.Bold("Models agree on") + "\n";
   if (analysis.agreements.empty()) out += style.Dim("  (no point is shared by the panel)") + "\n";
   for (const AgreementPoint& point : analysis.agreements) {
@@ -60,24 +100,82 @@ void RenderAnalysis(const Result& result, const TerminalStyle& style, std::strin
   }
 }
 
-void RenderSynthesis(const Synthesis& synthesis, const TerminalStyle& style, std::string& out) {
-  out += "\n" + style.Bold("Synthesized answer");
-  if (synthesis.method == "extractive") {
-    out += style.Dim(" (extractive: the panel's best-supported points, in their own words)");
+// The synthesizer's points when it wrote usable ones, else the analysis's own.
+void RenderAnalysis(const Result& result, const TerminalStyle& style, std::string& out) {
+  const Analysis& analysis = result.analysis;
+  out += style.Bold("Consensus: ") + StyledLabel(analysis.consensus, style) + "\n";
+  if (!analysis.consensus.meaning.empty()) out += "  " + analysis.consensus.meaning + "\n";
+  if (HasSynthesizerPoints(result.synthesis)) {
+    RenderSynthesizerPoints(result.synthesis, style, out);
+  } else {
+    RenderAnalysisPoints(analysis, style, out);
   }
-  out += "\n";
+  if (result.synthesis.points_error) {
+    out += style.Yellow("  The synthesizer's points are not shown: ") +
+           ForTerminal(result.synthesis.points_error->message) + "\n";
+  }
+}
+
+// "Synthesized answer · written by qwen (synthesis-v1) from all 4 answers".
+std::string SynthesisHeading(const Result& result, const TerminalStyle& style) {
+  const Synthesis& synthesis = result.synthesis;
+  std::string heading = style.Bold("Synthesized answer");
+  if (synthesis.method == "model") {
+    heading += style.Dim(" · written by " + ForTerminal(synthesis.synthesizer) + " (" +
+                         synthesis.prompt + ")");
+  } else if (synthesis.method == "extractive") {
+    heading += style.Dim(" · extractive: the panel's best-supported points, in their own words");
+  }
+  if (synthesis.basis.empty()) return heading;
+  const std::string basis = " · from " + synthesis.basis;
+  return heading +
+         (result.status == ResultStatus::kComplete ? style.Dim(basis) : style.Yellow(basis));
+}
+
+void RenderSynthesis(const Result& result, const TerminalStyle& style, std::string& out) {
+  const Synthesis& synthesis = result.synthesis;
+  out += "\n" + SynthesisHeading(result, style) + "\n";
+  if (synthesis.error) out += style.Yellow("  " + ForTerminal(synthesis.error->message)) + "\n";
   if (synthesis.sentences.empty()) {
     out += "  " + style.Dim(synthesis.note.empty() ? "(none)" : synthesis.note) + "\n";
+    return;
   }
+  std::size_t unsupported = 0;
   for (const SynthesisSentence& sentence : synthesis.sentences) {
     const std::string support = sentence.models.empty()
                                     ? style.Red("[no model says this]")
                                     : style.Dim("[" + JoinModels(sentence.models) + "]");
     out += Indented(sentence.text, "  ") + " " + support + "\n";
+    unsupported += sentence.models.empty() ? 1 : 0;
   }
-  if (synthesis.error) {
-    out +=
-        style.Yellow("  The synthesizer failed: ") + ForTerminal(synthesis.error->message) + "\n";
+  if (unsupported > 0) {
+    out += style.Red("  " + std::to_string(unsupported) + " of " +
+                     std::to_string(synthesis.sentences.size()) +
+                     " sentences are the synthesizer's own: no model's answer supports them.") +
+           "\n";
+  }
+  if (!synthesis.note.empty()) out += style.Dim("  " + synthesis.note) + "\n";
+  if (synthesis.usage.prompt_tokens + synthesis.usage.completion_tokens > 0) {
+    out += style.Dim("  Synthesizer: " + std::to_string(synthesis.usage.prompt_tokens) +
+                     " prompt + " + std::to_string(synthesis.usage.completion_tokens) +
+                     " completion tokens · " + Format("%.1f s", synthesis.latency_ms / 1000) +
+                     (synthesis.cost_usd > 0 ? " · " + Format("$%.4f", synthesis.cost_usd) : "")) +
+           "\n";
+  }
+}
+
+void RenderRounds(const Result& result, const TerminalStyle& style, std::string& out) {
+  if (result.rounds.size() < 2) return;
+  out += "\n" + style.Bold("Rounds") +
+         style.Dim(" (Mixture-of-Agents: each round read the one before)") + "\n";
+  for (std::size_t i = 0; i < result.rounds.size(); ++i) {
+    const PanelRound& round = result.rounds[i];
+    const RoundCost cost = CostOfRound(round.answers);
+    out += "  " + std::to_string(i + 1) + ": " + std::to_string(cost.answered) + " of " +
+           std::to_string(round.answers.size()) + " answered · " +
+           std::to_string(cost.prompt_tokens) + " prompt + " +
+           std::to_string(cost.completion_tokens) + " completion tokens · " +
+           Format("$%.4f", cost.cost_usd) + " · " + Format("%.1f s", round.wall_ms / 1000) + "\n";
   }
 }
 
@@ -108,8 +206,9 @@ std::string RenderResultText(const Result& result, const TerminalStyle& style) {
   out += style.Bold("Panel: ") +
          (result.status == ResultStatus::kComplete ? panel : style.Yellow(panel)) + "\n\n";
   RenderAnalysis(result, style, out);
-  RenderSynthesis(result.synthesis, style, out);
+  RenderSynthesis(result, style, out);
   RenderAnswers(result, style, out);
+  RenderRounds(result, style, out);
   if (result.total_cost_usd > 0)
     out += "\nTotal cost: " + Format("$%.4f", result.total_cost_usd) + "\n";
   return out;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace drux {
@@ -113,14 +114,16 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
   return spec;
 }
 
-Expected<int> ReadSeconds(const toml::table& table, const char* key, const std::string& source_name,
-                          int fallback) {
+// A positive whole number of unit ("seconds", "tokens").
+Expected<int> ReadPositive(const toml::table& table, const char* key,
+                           const std::string& source_name, int fallback,
+                           const char* unit = "seconds") {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
   const auto value = node->value<int64_t>();
   if (!value || *value <= 0) {
     return ConfigError(Where(source_name, node->source()),
-                       std::string("'") + key + "' must be a positive whole number of seconds");
+                       std::string("'") + key + "' must be a positive whole number of " + unit);
   }
   return static_cast<int>(*value);
 }
@@ -133,14 +136,62 @@ Expected<void> ParseDefaults(const toml::table& table, const std::string& source
     }
     config.default_panel = panel->as_string()->get();
   }
-  const auto member = ReadSeconds(table, "member_timeout_seconds", source_name,
-                                  static_cast<int>(config.member_timeout.count() / 1000));
+  const auto member = ReadPositive(table, "member_timeout_seconds", source_name,
+                                   static_cast<int>(config.member_timeout.count() / 1000));
   if (!member) return tl::unexpected(member.error());
-  const auto connect = ReadSeconds(table, "connect_timeout_seconds", source_name,
-                                   static_cast<int>(config.connect_timeout.count() / 1000));
+  const auto connect = ReadPositive(table, "connect_timeout_seconds", source_name,
+                                    static_cast<int>(config.connect_timeout.count() / 1000));
   if (!connect) return tl::unexpected(connect.error());
   config.member_timeout = std::chrono::seconds(*member);
   config.connect_timeout = std::chrono::seconds(*connect);
+  return {};
+}
+
+// A path in the file, relative to the file's directory unless absolute.
+std::string PathInConfig(const std::string& source_name, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (fs::path(source_name).parent_path() / path).lexically_normal().string();
+}
+
+Expected<void> ParseSynthesis(const toml::table& table, const std::string& source_name,
+                              Config& config) {
+  SynthesisConfig& synthesis = config.synthesis;
+  const std::vector<std::pair<const char*, std::string*>> strings = {
+      {"model", &synthesis.model},
+      {"prompt", &synthesis.prompt_path},
+      {"points_prompt", &synthesis.points_prompt_path},
+      {"rounds_prompt", &synthesis.rounds_prompt_path}};
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const bool known = name == "timeout_seconds" || name == "max_tokens" ||
+                       std::any_of(strings.begin(), strings.end(),
+                                   [&](const auto& entry) { return name == entry.first; });
+    if (!known) {
+      return ConfigError(Where(source_name, node.source()),
+                         "unknown key '" + name +
+                             "' in [synthesis]; known keys: model, prompt, points_prompt, "
+                             "rounds_prompt, timeout_seconds, max_tokens");
+    }
+  }
+  for (const auto& [key, out] : strings) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) continue;
+    if (!node->is_string()) {
+      return ConfigError(Where(source_name, node->source()),
+                         std::string("'") + key + "' must be a string");
+    }
+    *out = node->as_string()->get();
+    if (std::string_view(key) != "model") *out = PathInConfig(source_name, *out);
+  }
+  const auto timeout = ReadPositive(table, "timeout_seconds", source_name,
+                                    static_cast<int>(synthesis.timeout.count() / 1000));
+  if (!timeout) return tl::unexpected(timeout.error());
+  synthesis.timeout = std::chrono::seconds(*timeout);
+  const auto max_tokens =
+      ReadPositive(table, "max_tokens", source_name, synthesis.max_tokens, "tokens");
+  if (!max_tokens) return tl::unexpected(max_tokens.error());
+  synthesis.max_tokens = *max_tokens;
   return {};
 }
 
@@ -182,6 +233,32 @@ Expected<void> CheckPanelMembers(const Config& config) {
   return {};
 }
 
+// The model name recorded in a replay file: the "generator" of its first record, else the
+// file's name without extension. The file must exist; its records are read when answering.
+Expected<std::string> ReplayModelName(const std::string& spec_text, const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!std::filesystem::is_regular_file(path) || !file) {
+    return MakeError(ErrorCode::kNotFound,
+                     "Model spec '" + spec_text + "' names the replay file " + path +
+                         ", which does not exist or cannot be read; a replay file holds one "
+                         "JSON record per line with \"instruction\", \"output\" and "
+                         "\"generator\".");
+  }
+  std::string line;
+  while (std::getline(file, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) break;
+  }
+  const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (record.is_object()) {
+    const auto generator = record.find("generator");
+    if (generator != record.end() && generator->is_string() &&
+        !generator->get_ref<const std::string&>().empty()) {
+      return generator->get<std::string>();
+    }
+  }
+  return std::filesystem::path(path).stem().string();
+}
+
 }  // namespace
 
 Config DefaultConfig() {
@@ -217,17 +294,20 @@ Expected<Config> ParseConfig(const std::string& toml_text, const std::string& so
   for (const auto& [key, node] : root) {
     const std::string section(key.str());
     const toml::table* table = node.as_table();
-    if (table == nullptr || (section != "defaults" && section != "models" && section != "panels")) {
+    if (table == nullptr || (section != "defaults" && section != "models" && section != "panels" &&
+                             section != "synthesis")) {
       return ConfigError(Where(source_name, node.source()),
                          "unknown section '" + section +
-                             "'; expected [defaults], [models.NAME] "
-                             "or [panels]");
+                             "'; expected [defaults], [models.NAME], [panels] or [synthesis]");
     }
     if (section == "defaults") {
       if (auto ok = ParseDefaults(*table, source_name, config); !ok)
         return tl::unexpected(ok.error());
     } else if (section == "panels") {
       if (auto ok = ParsePanels(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
+    } else if (section == "synthesis") {
+      if (auto ok = ParseSynthesis(*table, source_name, config); !ok)
         return tl::unexpected(ok.error());
     } else {
       for (const auto& [name, model_node] : *table) {
@@ -304,6 +384,16 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
                        "Model spec '" + spec_text + "' has no URL; write openai:URL[#MODEL].");
     }
     result.name = result.model.empty() ? result.endpoint : result.model;
+  } else if (spec.rfind("replay:", 0) == 0) {
+    result.provider = "replay";
+    result.endpoint = spec.substr(7);
+    if (result.endpoint.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "Model spec '" + spec_text + "' names no file; write replay:PATH.jsonl.");
+    }
+    auto name = ReplayModelName(spec_text, result.endpoint);
+    if (!name) return tl::unexpected(name.error());
+    result.name = std::move(*name);
   } else if (spec.rfind("local:", 0) == 0 || spec.ends_with(".gguf")) {
     const std::string target = spec.rfind("local:", 0) == 0 ? spec.substr(6) : spec;
     if (target.empty()) {
@@ -330,8 +420,8 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
         ErrorCode::kNotFound,
         "Unknown model '" + spec + "'. Models in " + config.source + ": " +
             (known.empty() ? "none" : known) +
-            ". Or name one directly: local:PATH.gguf, local:NAME (`drux models list`) or "
-            "openai:http://HOST:PORT/v1#MODEL.");
+            ". Or name one directly: local:PATH.gguf, local:NAME (`drux models list`), "
+            "openai:http://HOST:PORT/v1#MODEL or replay:PATH.jsonl.");
   }
   if (!display_name.empty()) result.name = display_name;
   return result;

@@ -13,6 +13,21 @@
 
 namespace drux {
 
+// How the synthesis is written ([synthesis] in the file; see docs/synthesis.md).
+struct SynthesisConfig {
+  // The synthesizer, as any --model spec; empty picks the strongest member of the panel,
+  // "extractive" never calls a model.
+  std::string model;
+  // Paths of prompt templates replacing the built-in versioned ones (prompts/ in the
+  // repository); empty keeps the built-in. Relative paths are relative to the file.
+  std::string prompt_path;         // the synthesized answer
+  std::string points_prompt_path;  // the structured "agree on" / "disagree on" points
+  std::string rounds_prompt_path;  // a proposer's turn in a Mixture-of-Agents round
+  // The synthesizer must finish within this, or the extractive synthesis is used.
+  std::chrono::milliseconds timeout{300000};
+  int max_tokens = 1024;
+};
+
 struct Config {
   std::map<std::string, ModelSpec> models;
   // Panel name -> member model names, in order.
@@ -21,6 +36,7 @@ struct Config {
   // Long enough for a 4-model local panel sharing two cores, or a reasoning model.
   std::chrono::milliseconds member_timeout{300000};
   std::chrono::milliseconds connect_timeout{5000};
+  SynthesisConfig synthesis;
   // Where the configuration came from, for messages ("built-in default" or a path).
   std::string source = "built-in default";
 };
@@ -47,6 +63,8 @@ Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path);
 //   local:PATH.gguf a GGUF file run in process
 //   local:NAME      a model of the built-in catalog, downloaded on first use
 //   PATH.gguf       the same as local:PATH.gguf
+//   replay:PATH.jsonl  recorded answers (instruction, output, generator per line), named
+//                   after the file's generator
 //   DISPLAY=SPEC    either of the above under a display name
 Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec);
 

@@ -1,6 +1,10 @@
 #include "core/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace drux {
 namespace {
@@ -118,6 +122,56 @@ TEST(ConfigTest, LocalModelNeedsAFileOrACatalogName) {
   const auto ok =
       ParseConfig("[models.a]\nprovider = \"local\"\nmodel = \"gemma3-1b\"\n", "ok.toml");
   EXPECT_TRUE(ok.has_value());
+}
+
+TEST(ConfigTest, SynthesisSectionSetsTheSynthesizerAndPrompts) {
+  const auto config = ParseConfig(
+      "[synthesis]\nmodel = \"alpha\"\nprompt = \"prompts/mine-v2.md\"\n"
+      "points_prompt = \"/abs/points.md\"\ntimeout_seconds = 90\nmax_tokens = 2048\n",
+      "/etc/drux/drux.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->synthesis.model, "alpha");
+  EXPECT_EQ(config->synthesis.prompt_path, "/etc/drux/prompts/mine-v2.md");
+  EXPECT_EQ(config->synthesis.points_prompt_path, "/abs/points.md");
+  EXPECT_TRUE(config->synthesis.rounds_prompt_path.empty());
+  EXPECT_EQ(config->synthesis.timeout, std::chrono::seconds(90));
+  EXPECT_EQ(config->synthesis.max_tokens, 2048);
+  EXPECT_TRUE(DefaultConfig().synthesis.model.empty()) << "the default is the strongest member";
+
+  const auto typo = ParseConfig("[synthesis]\nmodle = \"alpha\"\n", "s.toml");
+  ASSERT_FALSE(typo.has_value());
+  EXPECT_NE(typo.error().message.find("s.toml:2"), std::string::npos) << typo.error().message;
+  const auto zero = ParseConfig("[synthesis]\nmax_tokens = 0\n", "z.toml");
+  ASSERT_FALSE(zero.has_value());
+  EXPECT_NE(zero.error().message.find("positive whole number of tokens"), std::string::npos);
+}
+
+TEST(ConfigTest, ReplaySpecsAreNamedAfterTheirGenerator) {
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("drux-config-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  const std::string recorded = (directory / "answers.jsonl").string();
+  std::ofstream(recorded) << "\n{\"instruction\": \"Hi?\", \"output\": \"Hi.\", "
+                             "\"generator\": \"writer-8b\"}\n";
+  const std::string anonymous = (directory / "anonymous.jsonl").string();
+  std::ofstream(anonymous) << "{\"instruction\": \"Hi?\", \"output\": \"Hi.\"}\n";
+  const Config config = DefaultConfig();
+
+  const auto named = ResolveModelSpec(config, "replay:" + recorded);
+  ASSERT_TRUE(named.has_value()) << named.error().message;
+  EXPECT_EQ(named->provider, "replay");
+  EXPECT_EQ(named->endpoint, recorded);
+  EXPECT_EQ(named->name, "writer-8b");
+  EXPECT_EQ(ResolveModelSpec(config, "replay:" + anonymous)->name, "anonymous");
+  EXPECT_EQ(ResolveModelSpec(config, "mine=replay:" + recorded)->name, "mine");
+
+  const std::string missing = (directory / "missing.jsonl").string();
+  const auto absent = ResolveModelSpec(config, "replay:" + missing);
+  ASSERT_FALSE(absent.has_value());
+  EXPECT_EQ(absent.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(absent.error().message.find(missing), std::string::npos);
+  EXPECT_FALSE(ResolveModelSpec(config, "replay:").has_value());
+  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

@@ -16,6 +16,17 @@ const char* ResultStatusName(ResultStatus status) {
   return "failed";
 }
 
+RoundCost CostOfRound(const std::vector<Answer>& answers) {
+  RoundCost cost;
+  for (const Answer& answer : answers) {
+    cost.answered += answer.ok() ? 1 : 0;
+    cost.prompt_tokens += answer.usage.prompt_tokens;
+    cost.completion_tokens += answer.usage.completion_tokens;
+    cost.cost_usd += answer.cost_usd;
+  }
+  return cost;
+}
+
 ResultStatus StatusOf(const std::vector<Answer>& answers) {
   std::size_t answered = 0;
   for (const Answer& answer : answers) answered += answer.ok() ? 1 : 0;

@@ -4,8 +4,72 @@
 
 #include "analysis/lexical_similarity.h"
 #include "engine/local_models.h"
+#include "engine/moa_rounds.h"
+#include "engine/synthesizer_choice.h"
+#include "synthesis/anonymized_answers.h"
+#include "synthesis/synthesize.h"
 
 namespace drux {
+namespace {
+
+// The synthesizer's events as those of one more member of the panel.
+SynthesisEventSink SynthesisProgress(const ProgressSink& on_progress, int index,
+                                     const std::string& name) {
+  if (!on_progress) return {};
+  return [on_progress, index, model = "synthesis · " + name](const SynthesisEvent& event) {
+    ProgressEvent progress;
+    progress.member = index;
+    progress.model = model;
+    progress.elapsed_ms = event.elapsed_ms;
+    progress.tokens = event.pieces;
+    switch (event.kind) {
+      case SynthesisEvent::Kind::kStarted:
+        progress.kind = ProgressEvent::Kind::kStarted;
+        break;
+      case SynthesisEvent::Kind::kText:
+        progress.kind = ProgressEvent::Kind::kText;
+        progress.text = event.text;
+        break;
+      case SynthesisEvent::Kind::kFinished:
+        progress.kind = event.error ? ProgressEvent::Kind::kFailed : ProgressEvent::Kind::kDone;
+        progress.error = event.error;
+        break;
+    }
+    on_progress(progress);
+  };
+}
+
+Synthesis SynthesizeResult(const Result& result, const std::vector<PanelMember>& members,
+                           const AskOptions& options, const ProgressSink& on_progress,
+                           const std::atomic<bool>* cancel) {
+  const int index = static_cast<int>(members.size());
+  std::optional<Synthesizer> synthesizer;
+  if (options.synthesizer && !options.extractive_only) {
+    synthesizer = MakeSynthesizer(*options.synthesizer, members, index, on_progress, cancel);
+  } else if (!options.extractive_only) {
+    std::vector<ModelSpec> specs;
+    for (const PanelMember& member : members) specs.push_back(member.spec);
+    if (const auto strongest =
+            StrongestMember(specs, result.answers, result.analysis.representative)) {
+      synthesizer = MakeSynthesizer(specs[*strongest], members, index, on_progress, cancel);
+    }
+  }
+  const SynthesisEventSink on_event =
+      synthesizer ? SynthesisProgress(on_progress, index, synthesizer->spec.name)
+                  : SynthesisEventSink();
+  Synthesis synthesis =
+      Synthesize(result.question, result.answers, result.analysis,
+                 synthesizer ? &*synthesizer : nullptr, options.synthesis, on_event, cancel);
+  if (!synthesizer && !options.extractive_only && synthesis.method == "extractive") {
+    synthesis.note += std::string(synthesis.note.empty() ? "" : " ") +
+                      "No member that answered can write the synthesis (a replay member only "
+                      "repeats its recorded answers); name a synthesizer model to have one "
+                      "write it.";
+  }
+  return synthesis;
+}
+
+}  // namespace
 
 Expected<Result> Ask(std::string_view question_text, const Panel& panel, const AskOptions& options,
                      const ProgressSink& on_progress, const std::atomic<bool>* cancel) {
@@ -16,19 +80,35 @@ Expected<Result> Ask(std::string_view question_text, const Panel& panel, const A
     return MakeError(ErrorCode::kInvalidArgument,
                      "Panel '" + panel.name + "' has no members; add models to it.");
   }
+  if (options.rounds < 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "The number of rounds must be at least 1, not " +
+                                                      std::to_string(options.rounds) + ".");
+  }
+  RoundsOptions rounds;
+  rounds.rounds = options.rounds;
+  rounds.seed = options.synthesis.seed.value_or(SeedFromText(question->text));
+  if (options.rounds > 1) {
+    auto prompt = LoadPrompt(kRoundPrompt, options.rounds_prompt_path, {"question", "answers"});
+    if (!prompt) return tl::unexpected(prompt.error());
+    rounds.round_prompt = std::move(*prompt);
+  }
 
   Result result;
   result.question = question->text;
   result.panel = panel.name;
-  result.answers = RunPanel(*question, PreparePanelMembers(panel, on_progress, cancel), options.run,
-                            on_progress, cancel);
+  const std::vector<PanelMember> members = PreparePanelMembers(panel, on_progress, cancel);
+  result.rounds = RunRounds(*question, members, rounds, options.run, on_progress, cancel);
+  result.answers = result.rounds.back().answers;
   result.status = StatusOf(result.answers);
   result.summary = SummaryOf(result.answers);
-  for (const Answer& answer : result.answers) result.total_cost_usd += answer.cost_usd;
+  for (const PanelRound& round : result.rounds) {
+    result.total_cost_usd += CostOfRound(round.answers).cost_usd;
+  }
 
   LexicalSimilarity similarity;
-  result.analysis = AnalyzeAnswers(result.answers, similarity, options.analysis);
-  result.synthesis = SynthesizeExtractive(result.answers, result.analysis, options.synthesis);
+  result.analysis = AnalyzeAnswers(result.question, result.answers, similarity, options.analysis);
+  result.synthesis = SynthesizeResult(result, members, options, on_progress, cancel);
+  result.total_cost_usd += result.synthesis.cost_usd;
   result.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;

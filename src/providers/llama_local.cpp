@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -163,6 +164,77 @@ Expected<std::string> ApplyChatTemplate(const LocalModel& model,
   return std::string(buffer.data(), static_cast<std::size_t>(length));
 }
 
+SamplerPtr MakeChain(const ChatRequest& request, double top_p) {
+  SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
+  if (request.temperature <= 0) {
+    llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
+    return chain;
+  }
+  llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(kTopK));
+  llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(static_cast<float>(top_p), 1));
+  llama_sampler_chain_add(chain.get(),
+                          llama_sampler_init_temp(static_cast<float>(request.temperature)));
+  llama_sampler_chain_add(chain.get(),
+                          llama_sampler_init_dist(request.seed.value_or(LLAMA_DEFAULT_SEED)));
+  return chain;
+}
+
+// Picks each next token: the sampling chain alone, or under a grammar for structured output.
+class TokenSampler {
+ public:
+  static Expected<TokenSampler> Make(const ChatRequest& request, double top_p,
+                                     const LocalModel& model) {
+    TokenSampler sampler(MakeChain(request, top_p), llama_model_get_vocab(model.handle()));
+    if (!request.structured_output) return sampler;
+    const LogErrorCapture capture;
+    sampler.grammar_.reset(llama_sampler_init_grammar(
+        sampler.vocab_, request.structured_output->gbnf.c_str(), "root"));
+    if (sampler.grammar_ == nullptr) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "llama.cpp rejected the grammar of the structured output \"" +
+                           request.structured_output->name + "\": " + capture.Reason());
+    }
+    return sampler;
+  }
+
+  // The next token, or nullopt when the grammar allows none. Under a grammar, the chain's
+  // own choice is kept when the grammar allows it, and only otherwise is the chain run
+  // again over the tokens the grammar allows, as llama.cpp's common sampler does: checking
+  // one token is far cheaper than checking a whole vocabulary.
+  std::optional<llama_token> Sample(llama_context* context) {
+    const llama_token token = llama_sampler_sample(chain_.get(), context, -1);
+    if (grammar_ == nullptr) return token;
+    llama_token_data single{token, 1.0f, 0.0f};
+    llama_token_data_array one{&single, 1, -1, false};
+    llama_sampler_apply(grammar_.get(), &one);
+    if (std::isfinite(single.logit)) {
+      llama_sampler_accept(grammar_.get(), token);
+      return token;
+    }
+    const float* logits = llama_get_logits_ith(context, -1);
+    candidates_.resize(static_cast<std::size_t>(llama_vocab_n_tokens(vocab_)));
+    for (std::size_t id = 0; id < candidates_.size(); ++id) {
+      candidates_[id] = {static_cast<llama_token>(id), logits[id], 0.0f};
+    }
+    llama_token_data_array all{candidates_.data(), candidates_.size(), -1, false};
+    llama_sampler_apply(grammar_.get(), &all);
+    llama_sampler_apply(chain_.get(), &all);
+    if (all.selected < 0 || !std::isfinite(all.data[all.selected].logit)) return std::nullopt;
+    const llama_token chosen = all.data[all.selected].id;
+    llama_sampler_accept(grammar_.get(), chosen);
+    return chosen;
+  }
+
+ private:
+  TokenSampler(SamplerPtr chain, const llama_vocab* vocab)
+      : chain_(std::move(chain)), vocab_(vocab) {}
+
+  SamplerPtr chain_;
+  SamplerPtr grammar_;
+  const llama_vocab* vocab_;
+  std::vector<llama_token_data> candidates_;
+};
+
 // The state of one Complete() call: its clock and limits, the text streamed so far, and
 // the Answer it builds.
 class LocalCall {
@@ -186,7 +258,7 @@ class LocalCall {
 
   // Evaluates the prompt, then samples up to max_new_tokens, stopping early at an
   // end-of-generation token or when StopRequested.
-  void Generate(llama_context* context, llama_sampler* sampler, std::vector<llama_token> prompt,
+  void Generate(llama_context* context, TokenSampler& sampler, std::vector<llama_token> prompt,
                 int max_new_tokens, const CpuScheduler::Slot& slot) {
     const llama_vocab* vocab = llama_model_get_vocab(llama_get_model(context));
     answer_.usage.prompt_tokens = static_cast<int>(prompt.size());
@@ -194,7 +266,13 @@ class LocalCall {
     if (!Decode(context, prompt.data(), static_cast<int32_t>(prompt.size()))) return;
     int threads = llama_n_threads(context);
     while (true) {
-      llama_token token = llama_sampler_sample(sampler, context, -1);
+      const std::optional<llama_token> sampled = sampler.Sample(context);
+      if (!sampled) {
+        answer_.error = Error{ErrorCode::kInternal, "the grammar of the structured output left " +
+                                                        model_name_ + " no token to continue with"};
+        return;
+      }
+      llama_token token = *sampled;
       if (llama_vocab_is_eog(vocab, token)) {
         answer_.finish_reason = "stop";
         return;
@@ -292,21 +370,6 @@ class LocalCall {
   std::string pending_;
   double first_token_ms_ = 0;
 };
-
-SamplerPtr MakeSampler(const ChatRequest& request, double top_p) {
-  SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
-  if (request.temperature <= 0) {
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
-    return chain;
-  }
-  llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(kTopK));
-  llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(static_cast<float>(top_p), 1));
-  llama_sampler_chain_add(chain.get(),
-                          llama_sampler_init_temp(static_cast<float>(request.temperature)));
-  llama_sampler_chain_add(chain.get(),
-                          llama_sampler_init_dist(request.seed.value_or(LLAMA_DEFAULT_SEED)));
-  return chain;
-}
 
 Expected<ContextPtr> MakeContext(const LocalModel& model, int context_size, int threads,
                                  LocalCall& call) {
@@ -475,6 +538,8 @@ Answer LlamaLocalProvider::Complete(const ChatRequest& request, const CallLimits
     return call.Fail({ErrorCode::kInvalidArgument, message});
   }
 
+  auto sampler = TokenSampler::Make(request, options_.top_p, **model);
+  if (!sampler) return call.Fail(sampler.error());
   auto slot = options_.scheduler->Acquire(call.deadline(), limits.cancel);
   if (!slot) {
     return call.Fail({slot.error().code, spec_.name + " did not start: " + slot.error().message});
@@ -483,9 +548,7 @@ Answer LlamaLocalProvider::Complete(const ChatRequest& request, const CallLimits
   const int context_size = std::min(limit, prompt_tokens + std::max(1, request.max_tokens));
   auto context = MakeContext(**model, context_size, slot->threads(), call);
   if (!context) return call.Fail(context.error());
-  const SamplerPtr sampler = MakeSampler(request, options_.top_p);
-  call.Generate(context->get(), sampler.get(), std::move(tokens), context_size - prompt_tokens,
-                *slot);
+  call.Generate(context->get(), *sampler, std::move(tokens), context_size - prompt_tokens, *slot);
   Answer answer = call.Finish();
   answer.provider_model = (*model)->name();
   return answer;

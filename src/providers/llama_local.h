@@ -92,7 +92,9 @@ class LlamaLocalProvider : public Provider {
   // the end of the context ("length"). Usage is counted exactly (reported = true). Cancel and
   // deadline are checked between tokens and inside long prompt evaluations, and keep the
   // partial text. A prompt that does not fit the context fails with kInvalidArgument before
-  // any computation. Thread-safe; concurrent calls share the loaded model.
+  // any computation. With request.structured_output, its GBNF grammar constrains every
+  // token, and the model can only end its turn once the grammar is complete (max_tokens
+  // still cuts it). Thread-safe; concurrent calls share the loaded model.
   Answer Complete(const ChatRequest& request, const CallLimits& limits,
                   const TokenSink& on_text) override;
 

@@ -193,7 +193,9 @@ std::string HtmlTitle(std::string_view html) {
   return Shorten(title, 120);
 }
 
-std::string BuildRequestBody(const ModelSpec& spec, const ChatRequest& request) {
+// schema: the parsed request.structured_output->json_schema, if any.
+std::string BuildRequestBody(const ModelSpec& spec, const ChatRequest& request,
+                             const Json& schema) {
   Json body;
   if (!spec.model.empty()) body["model"] = spec.model;
   body["messages"] = Json::array();
@@ -205,6 +207,12 @@ std::string BuildRequestBody(const ModelSpec& spec, const ChatRequest& request) 
   if (request.seed) body["seed"] = *request.seed;
   body["stream"] = request.stream;
   if (request.stream) body["stream_options"] = {{"include_usage", true}};
+  if (request.structured_output) {
+    body["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema",
+         {{"name", request.structured_output->name}, {"strict", true}, {"schema", schema}}}};
+  }
   return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -459,9 +467,20 @@ Answer OpenAiCompatibleProvider::Complete(const ChatRequest& request, const Call
       spec_.api_key_env.empty() ? nullptr : std::getenv(spec_.api_key_env.c_str());
   const std::string api_key = key_value != nullptr ? key_value : "";
 
+  Json schema;
+  if (request.structured_output) {
+    schema = Json::parse(request.structured_output->json_schema, nullptr, false);
+    if (!schema.is_object()) {
+      Answer answer;
+      answer.error = Error{ErrorCode::kInvalidArgument, "the JSON schema asked of " + spec_.name +
+                                                            " (" + request.structured_output->name +
+                                                            ") is not a JSON object"};
+      return answer;
+    }
+  }
   HttpRequest http;
   http.url = url_;
-  http.body = BuildRequestBody(spec_, request);
+  http.body = BuildRequestBody(spec_, request, schema);
   http.headers = {"Content-Type: application/json",
                   request.stream ? "Accept: text/event-stream" : "Accept: application/json"};
   if (!api_key.empty()) http.headers.push_back("Authorization: Bearer " + api_key);

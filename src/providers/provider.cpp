@@ -2,6 +2,7 @@
 
 #include "providers/llama_local.h"
 #include "providers/openai_compatible.h"
+#include "providers/replay.h"
 
 namespace drux {
 
@@ -22,9 +23,18 @@ Expected<std::unique_ptr<Provider>> MakeProvider(const ModelSpec& spec) {
     if (!provider) return tl::unexpected(provider.error());
     return std::unique_ptr<Provider>(std::move(*provider));
   }
+  if (spec.provider == "replay") {
+    if (spec.endpoint.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "model \"" + spec.name +
+                           "\" names no replay file; for the replay provider, endpoint is the "
+                           "path of a .jsonl file of recorded answers");
+    }
+    return std::make_unique<ReplayProvider>(spec);
+  }
   return MakeError(ErrorCode::kNotFound, "model \"" + spec.name +
                                              "\" names the unknown provider \"" + spec.provider +
-                                             "\"; the known providers are: openai, local");
+                                             "\"; the known providers are: openai, local, replay");
 }
 
 }  // namespace drux

@@ -21,12 +21,22 @@ struct ChatMessage {
   std::string content;
 };
 
+// Asks for a reply that is one JSON value of a given shape. Wire protocols enforce shapes
+// in different languages, so the caller states the shape in each; a provider enforces it
+// as far as its protocol allows, and the caller must still validate the reply.
+struct StructuredOutput {
+  std::string name;         // a short identifier of the shape, e.g. "synthesis_points"
+  std::string json_schema;  // JSON Schema text: OpenAI-compatible `response_format`
+  std::string gbnf;         // the same shape as a llama.cpp grammar whose start rule is "root"
+};
+
 struct ChatRequest {
   std::vector<ChatMessage> messages;
   int max_tokens = 512;
   double temperature = 0.7;
   std::optional<unsigned> seed;
   bool stream = true;
+  std::optional<StructuredOutput> structured_output;  // none: free text
 };
 
 // Limits for one call. The call returns by total_timeout at the latest, and soon after

@@ -198,7 +198,10 @@ Synthesis SynthesizeExtractive(const std::vector<Answer>& answers, const Analysi
                : supported;
   const std::vector<Point> points = ChoosePoints(chosen.clusters, KindsOfClaims(answers), options);
   if (points.empty()) {
-    synthesis.note = "The answers hold no statement a synthesis could be built from.";
+    synthesis.note = chosen.contradicted > 0
+                         ? "The answers contradict each other on every statement they could be "
+                           "synthesized from; see the points of disagreement."
+                         : "The answers hold no statement a synthesis could be built from.";
     return synthesis;
   }
   if (fallback) {

@@ -3,25 +3,14 @@
 // never says anything no model said.
 #pragma once
 
-#include <cstddef>
 #include <vector>
 
 #include "core/analysis.h"
 #include "core/answer.h"
 #include "core/synthesis.h"
+#include "synthesis/synthesis_options.h"
 
 namespace drux {
-
-struct SynthesisOptions {
-  // At most this many points are written.
-  size_t max_sentences = 8;
-  // A point needs this many supporting models to be written. When no point has them,
-  // the representative answer's own points are written instead and the note says so.
-  size_t min_models = 2;
-  // A point whose lexical similarity to one already written reaches this repeats it and
-  // is left out.
-  double repeat_threshold = 0.6;
-};
 
 // Builds the synthesis from analysis (of these answers) alone. With fewer than two
 // answered models the method is "none", the text empty and the note says why. Otherwise

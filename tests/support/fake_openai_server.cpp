@@ -291,7 +291,9 @@ void FakeOpenAiServer::Serve(Connection& connection) {
       std::unique_lock lock(mutex_);
       stopped_.wait(lock, [this] { return stopping_; });
     } else if (WaitUnlessStopped(std::chrono::milliseconds(options_.delay_ms))) {
-      SendAll(socket, Respond(AsksToStream(request.body), request.headers["authorization"]));
+      const bool structured = request.body.find("\"response_format\"") != std::string::npos;
+      SendAll(socket,
+              Respond(AsksToStream(request.body), structured, request.headers["authorization"]));
     }
   }
   ::shutdown(socket, SHUT_WR);
@@ -306,14 +308,18 @@ bool FakeOpenAiServer::WaitUnlessStopped(std::chrono::milliseconds duration) {
   return !stopped_.wait_for(lock, duration, [this] { return stopping_; });
 }
 
-std::string FakeOpenAiServer::Respond(bool stream, const std::string& authorization) const {
+std::string FakeOpenAiServer::Respond(bool stream, bool structured,
+                                      const std::string& authorization) const {
   const std::string& model = options_.model;
   switch (options_.behavior) {
     case Behavior::kAnswer: {
-      const auto words = SplitIntoWords(options_.answer);
+      const std::string& answer = structured && !options_.structured_answer.empty()
+                                      ? options_.structured_answer
+                                      : options_.answer;
+      const auto words = SplitIntoWords(answer);
       if (stream) return EventStream(model, words);
       return HttpResponse("200 OK", "application/json",
-                          Completion(model, options_.answer, static_cast<int>(words.size())));
+                          Completion(model, answer, static_cast<int>(words.size())));
     }
     case Behavior::kHtml502:
       return HttpResponse("502 Bad Gateway", "text/html",

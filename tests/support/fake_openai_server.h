@@ -35,6 +35,9 @@ class FakeOpenAiServer {
     int delay_ms = 0;                                        // before the response starts
     int retry_after_seconds = 7;
     std::string model = "fake-model";  // the "model" field of every response
+    // kAnswer: when not empty, the answer to a request for structured output (one with a
+    // "response_format"), such as a synthesizer's points; sent like answer.
+    std::string structured_answer = "";
   };
 
   // The content pieces kInvalidUtf8 streams: "é" split across two chunks, then a byte
@@ -70,7 +73,7 @@ class FakeOpenAiServer {
 
   void AcceptConnections();
   void Serve(Connection& connection);
-  std::string Respond(bool stream, const std::string& authorization) const;
+  std::string Respond(bool stream, bool structured, const std::string& authorization) const;
   // Sleeps for duration or until the server stops; returns false when it stopped.
   bool WaitUnlessStopped(std::chrono::milliseconds duration);
   void JoinFinishedConnections();
