@@ -25,12 +25,17 @@ struct ModelSpec {
   // Prices in US dollars per million tokens; 0 for free (local) models.
   double price_input_per_mtok = 0;
   double price_output_per_mtok = 0;
+  // Price of prompt tokens served from the vendor's cache; 0 bills them as input.
+  double price_cached_input_per_mtok = 0;
   // Generation limits for this member.
   int max_tokens = 512;
   double temperature = 0.7;
   // "local" only: the most tokens of context a call may use; 0 keeps the default (4096,
   // capped by what the model was trained for).
   int context_size = 0;
+  // Models that answer in this member's place, in order, when it fails before streaming
+  // any text, e.g. a vendor's smaller model (config: `fallbacks = ["name", ...]`).
+  std::vector<ModelSpec> fallbacks;
 };
 
 struct Panel {
