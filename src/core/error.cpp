@@ -22,6 +22,16 @@ const char* ErrorCodeName(ErrorCode code) {
       return "provider_error";
     case ErrorCode::kMalformedResponse:
       return "malformed_response";
+    case ErrorCode::kAlreadyExists:
+      return "already_exists";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kBudgetExceeded:
+      return "budget_exceeded";
+    case ErrorCode::kMissingApiKey:
+      return "missing_api_key";
     case ErrorCode::kInternal:
       return "internal";
   }

@@ -17,6 +17,11 @@ enum class ErrorCode {
   kRateLimited,        // the provider said HTTP 429 / 529
   kProviderError,      // the provider answered with an error status
   kMalformedResponse,  // the provider's reply could not be understood
+  kAlreadyExists,      // the thing to create exists already (an email, an id)
+  kUnauthenticated,    // no valid credentials (wrong password, no session)
+  kPermissionDenied,   // the caller may not do this (a free account asking a premium panel)
+  kBudgetExceeded,     // the call would pass the user's spending budget
+  kMissingApiKey,      // the member's API key variable is not set; the member is skipped
   kInternal,           // a bug or an unexpected library failure
 };
 

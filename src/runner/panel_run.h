@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,13 @@ struct RunOptions {
   std::chrono::milliseconds connect_timeout{5000};
   // Sent before the question when not empty.
   std::string system_prompt;
+  // Called before each call to a priced model (price > 0), fallbacks included; an error
+  // (e.g. kBudgetExceeded) stops that call and the member fails with it. Free and local
+  // models are never checked. May be empty. Called from members' threads, concurrently.
+  std::function<Expected<void>(const ModelSpec& spec)> before_priced_call;
+  // Called after every call that was made, with its answer (cost filled in), e.g. to add
+  // the cost to the user's spend. May be empty. Called from members' threads, concurrently.
+  std::function<void(const ModelSpec& spec, const Answer& answer)> after_call;
 };
 
 struct PanelMember {
