@@ -1,5 +1,6 @@
 #include "cli/ask_command.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -8,13 +9,17 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include "cli/compare_text.h"
 #include "cli/live_progress.h"
 #include "cli/result_text.h"
 #include "core/config.h"
 #include "core/result_json.h"
 #include "engine/ask.h"
+#include "engine/compare.h"
 #include "synthesis/prompt_template.h"
 
 namespace drux {
@@ -119,9 +124,17 @@ Expected<AskOptions> MakeAskOptions(const Config& config, const AskCommandOption
   return ask;
 }
 
-// Without a terminal, a model download still says how far it got, a line per tenth.
-ProgressSink PlainDownloadProgress() {
-  return [last_tenth = std::map<int, int>()](const ProgressEvent& event) mutable {
+// Without a terminal, a model download still says how far it got, a line per tenth, and
+// a retry or fallback says so on a line of its own. Safe to call from two panels at once.
+ProgressSink PlainProgress() {
+  auto mutex = std::make_shared<std::mutex>();
+  return [mutex, last_tenth = std::map<int, int>()](const ProgressEvent& event) mutable {
+    std::lock_guard lock(*mutex);
+    if (event.kind == ProgressEvent::Kind::kRetrying) {
+      std::fprintf(stderr, "%s: %s\n", ForTerminal(event.model).c_str(),
+                   ForTerminal(event.text).c_str());
+      return;
+    }
     if (event.kind != ProgressEvent::Kind::kDownloading || event.bytes_total == 0) return;
     const int tenth = static_cast<int>(10 * event.bytes_done / event.bytes_total);
     auto [it, inserted] = last_tenth.try_emplace(event.member, -1);
@@ -142,6 +155,83 @@ int ExitStatusOf(const Result& result) {
       return kExitFailed;
   }
   return kExitFailed;
+}
+
+// The worse of two exit statuses: failed, then partial, then complete.
+int WorseExitStatus(int a, int b) {
+  const auto rank = [](int status) {
+    return status == kExitFailed ? 2 : status == kExitPartial ? 1 : 0;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+// The terminal's width in columns, 0 when standard output is not a terminal.
+int TerminalWidth() {
+  winsize size{};
+  if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
+}
+
+// One panel's progress as lines [offset, offset + members] of a display shared by two
+// panels: its members, then its synthesizer; names carry the panel's.
+ProgressSink PanelProgress(const ProgressSink& sink, const Panel& panel, int offset) {
+  if (!sink) return {};
+  return [sink, offset, prefix = panel.name + " · "](const ProgressEvent& event) {
+    ProgressEvent shifted = event;
+    shifted.member += offset;
+    shifted.model = prefix + event.model;
+    sink(shifted);
+  };
+}
+
+// `--compare`: both panels at once (a frontier panel waits on the network while an open
+// panel computes), both results shown, the worse status returned.
+int RunComparison(const std::string& question, const Panel& panel_a, const Panel& panel_b,
+                  const AskOptions& ask_options, bool json) {
+  std::vector<std::string> names;
+  for (const Panel* panel : {&panel_a, &panel_b}) {
+    for (const ModelSpec& member : panel->members)
+      names.push_back(panel->name + " · " + member.name);
+    names.push_back(panel->name + " · synthesis");
+  }
+  std::unique_ptr<LiveProgress> live;
+  if (IsColorTerminal(STDERR_FILENO)) {
+    live = std::make_unique<LiveProgress>(stderr, names, TerminalStyle{true});
+  }
+  const ProgressSink on_progress =
+      live ? ProgressSink([&](const ProgressEvent& event) { live->OnEvent(event); })
+           : PlainProgress();
+
+  std::signal(SIGINT, OnInterrupt);
+  std::optional<Expected<Result>> result_b;
+  std::thread second([&] {
+    result_b =
+        Ask(question, panel_b, ask_options,
+            PanelProgress(on_progress, panel_b, static_cast<int>(panel_a.members.size()) + 1),
+            &g_interrupted);
+  });
+  const auto result_a =
+      Ask(question, panel_a, ask_options, PanelProgress(on_progress, panel_a, 0), &g_interrupted);
+  second.join();
+  std::signal(SIGINT, SIG_DFL);
+  if (live) live->Finish();
+  const Expected<Result>& second_result = *result_b;
+  for (const Expected<Result>* result : {&result_a, &second_result}) {
+    if (!*result) {
+      PrintError(result->error());
+      return result->error().code == ErrorCode::kInvalidArgument ? kExitFailed : kExitUsage;
+    }
+  }
+  const Comparison comparison = CompareResults(*result_a, **result_b);
+  if (json) {
+    std::cout << ComparedResultsToJson(*result_a, **result_b, comparison) << "\n";
+  } else {
+    std::cout << RenderComparisonText(*result_a, **result_b, comparison,
+                                      TerminalStyle{IsColorTerminal(STDOUT_FILENO)},
+                                      TerminalWidth());
+  }
+  std::cout.flush();
+  return WorseExitStatus(ExitStatusOf(*result_a), ExitStatusOf(**result_b));
 }
 
 }  // namespace
@@ -174,11 +264,21 @@ int RunAskCommand(const AskCommandOptions& options) {
     PrintError(ask_options.error());
     return kExitUsage;
   }
+  std::optional<Panel> compared;
+  if (!options.compare_panel.empty()) {
+    auto second = ResolvePanel(*config, options.compare_panel);
+    if (!second) {
+      PrintError(second.error());
+      return kExitUsage;
+    }
+    compared = std::move(*second);
+  }
   const auto question = ReadQuestion(options.question);
   if (!question) {
     PrintError(question.error());
     return kExitFailed;
   }
+  if (compared) return RunComparison(*question, *panel, *compared, *ask_options, options.json);
 
   std::vector<std::string> names;
   for (const ModelSpec& member : panel->members) names.push_back(member.name);
@@ -190,7 +290,7 @@ int RunAskCommand(const AskCommandOptions& options) {
   if (live) {
     on_progress = [&](const ProgressEvent& event) { live->OnEvent(event); };
   } else {
-    on_progress = PlainDownloadProgress();
+    on_progress = PlainProgress();
   }
 
   // Ctrl-C stops the members and still shows what arrived.

@@ -30,6 +30,9 @@ struct AskCommandOptions {
   std::optional<int> rounds;
   // Seeds the anonymized answer order and the synthesizer's sampling.
   std::optional<std::uint32_t> seed;
+  // A second panel asked the same question at the same time; both results are shown with
+  // how far they agree (`--compare PANEL`). Empty for none.
+  std::string compare_panel;
 };
 
 // More rounds add cost for little gain: the Mixture-of-Agents paper's gains flatten by 3.

@@ -8,6 +8,7 @@
 #include "cli/ask_command.h"
 #include "cli/eval_command.h"
 #include "cli/models_command.h"
+#include "cli/serve_command.h"
 
 #ifndef DRUX_VERSION
 #define DRUX_VERSION "0.0.0"
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
   const CLI::App* analyze_command = drux::AddAnalyzeCommand(app, analyze);
   drux::EvalCommandOptions eval;
   const CLI::App* eval_command = drux::AddEvalCommand(app, eval);
+  drux::ServeCommandOptions serve;
+  const CLI::App* serve_command = drux::AddServeCommand(app, serve);
+  drux::UsersCommandOptions users;
+  const CLI::App* users_command = drux::AddUsersCommand(app, users);
 
   try {
     app.parse(argc, argv);
@@ -73,6 +78,8 @@ int main(int argc, char** argv) {
   if (models_command->parsed()) return drux::RunModelsCommand(models);
   if (analyze_command->parsed()) return drux::RunAnalyzeCommand(analyze);
   if (eval_command->parsed()) return drux::RunEvalCommand(eval);
+  if (serve_command->parsed()) return drux::RunServeCommand(serve);
+  if (users_command->parsed()) return drux::RunUsersCommand(users);
   if (!config_path.empty()) ask.config_path = config_path;
   if (!panel.empty()) ask.panel = panel;
   if (ask_command->count("--timeout") > 0) ask.timeout_seconds = timeout;

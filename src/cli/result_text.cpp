@@ -179,19 +179,49 @@ void RenderRounds(const Result& result, const TerminalStyle& style, std::string&
   }
 }
 
+// "1200 prompt (1024 cached) + 350 completion tokens (128 reasoning)", the details only
+// when the provider reported them.
+std::string TokensOf(const TokenUsage& usage) {
+  std::string text;
+  if (usage.prompt_tokens > 0) {
+    text += std::to_string(usage.prompt_tokens) + " prompt";
+    if (usage.cached_prompt_tokens > 0) {
+      text += " (" + std::to_string(usage.cached_prompt_tokens) + " cached)";
+    }
+    text += " + ";
+  }
+  text += std::to_string(usage.completion_tokens) +
+          (usage.prompt_tokens > 0 ? " completion tokens" : " tokens");
+  if (usage.reasoning_tokens > 0) {
+    text += " (" + std::to_string(usage.reasoning_tokens) + " reasoning)";
+  }
+  return text;
+}
+
+// "── claude · 2.1 s · 1200 prompt + 350 completion tokens · $0.0038 · answered by
+// claude-haiku (fallback) · 3 attempts".
+std::string AnswerHeader(const Answer& answer, const TerminalStyle& style) {
+  std::string header = "── " + ForTerminal(answer.model);
+  if (answer.skipped) return style.Bold(header) + " · " + style.Yellow("skipped");
+  header += " · " + Format("%.1f s", answer.latency_ms / 1000) + " · " + TokensOf(answer.usage);
+  if (answer.cost_usd > 0) header += " · " + Format("$%.4f", answer.cost_usd);
+  std::string notes;
+  if (!answer.answered_by.empty() && answer.answered_by != answer.model) {
+    notes += " · answered by " + ForTerminal(answer.answered_by) + " (fallback)";
+  }
+  if (answer.attempts > 1) notes += " · " + std::to_string(answer.attempts) + " attempts";
+  std::string out = style.Bold(header) + (notes.empty() ? "" : style.Yellow(notes));
+  if (!answer.ok()) out += " · " + style.Red("failed");
+  return out;
+}
+
 void RenderAnswers(const Result& result, const TerminalStyle& style, std::string& out) {
   out += "\n" + style.Bold("Answers") + "\n";
   for (const Answer& answer : result.answers) {
-    std::string header = "── " + ForTerminal(answer.model) + " · " +
-                         Format("%.1f s", answer.latency_ms / 1000) + " · " +
-                         std::to_string(answer.usage.completion_tokens) + " tokens";
-    if (answer.cost_usd > 0) header += " · " + Format("$%.4f", answer.cost_usd);
+    out += AnswerHeader(answer, style) + "\n";
     if (!answer.ok()) {
-      out += style.Bold(header) + " · " + style.Red("failed") + "\n";
       out += Indented(answer.error->message, "   ") + "\n";
       if (!answer.text.empty()) out += style.Dim("   (partial text before the failure:)") + "\n";
-    } else {
-      out += style.Bold(header) + "\n";
     }
     if (!answer.text.empty()) out += Indented(answer.text, "   ") + "\n";
   }

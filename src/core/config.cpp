@@ -30,6 +30,32 @@ ModelSpec LocalServerModel(std::string name, std::string endpoint) {
   return spec;
 }
 
+const std::vector<std::string> kKnownProviders = {"openai", "anthropic", "gemini", "local",
+                                                  "replay"};
+
+// Where the built-in vendor catalog's entries say they come from.
+constexpr const char* kCatalogSource = "the built-in vendor catalog";
+
+// The names in a `fallbacks = ["name", ...]` array.
+Expected<std::vector<std::string>> ReadFallbacks(const toml::table& table,
+                                                 const std::string& source_name) {
+  std::vector<std::string> names;
+  const toml::node* node = table.get("fallbacks");
+  if (node == nullptr) return names;
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    return ConfigError(Where(source_name, node->source()),
+                       "'fallbacks' must be a list of model names, e.g. [\"gpt-5-mini\"]");
+  }
+  for (const toml::node& item : *array) {
+    if (!item.is_string()) {
+      return ConfigError(Where(source_name, item.source()), "fallbacks must be model names");
+    }
+    names.push_back(item.as_string()->get());
+  }
+  return names;
+}
+
 // Reads one [models.NAME] table into spec; unknown keys are errors because a typo in
 // a key would otherwise silently fall back to a default.
 Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table,
@@ -42,9 +68,11 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
                                                       "api_key_env",
                                                       "price_input_per_mtok",
                                                       "price_output_per_mtok",
+                                                      "price_cached_input_per_mtok",
                                                       "max_tokens",
                                                       "temperature",
-                                                      "context_size"};
+                                                      "context_size",
+                                                      "fallbacks"};
   for (const auto& [key, node] : table) {
     if (std::find(kKnownKeys.begin(), kKnownKeys.end(), key.str()) == kKnownKeys.end()) {
       std::string known;
@@ -89,6 +117,7 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
         read_string("model", spec.model), read_string("api_key_env", spec.api_key_env),
         read_number("price_input_per_mtok", spec.price_input_per_mtok),
         read_number("price_output_per_mtok", spec.price_output_per_mtok),
+        read_number("price_cached_input_per_mtok", spec.price_cached_input_per_mtok),
         read_number("max_tokens", max_tokens), read_number("temperature", spec.temperature),
         read_number("context_size", context_size)}) {
     if (error) return tl::unexpected(*error);
@@ -99,13 +128,21 @@ Expected<ModelSpec> ParseModel(const std::string& name, const toml::table& table
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name + "] has no 'provider' (e.g. provider = \"openai\")");
   }
+  if (std::find(kKnownProviders.begin(), kKnownProviders.end(), spec.provider) ==
+      kKnownProviders.end()) {
+    return ConfigError(Where(source_name, table.get("provider")->source()),
+                       "[models." + name + "] names the unknown provider '" + spec.provider +
+                           "'; known providers: openai, anthropic, gemini, local, replay");
+  }
   if (spec.provider == "local" && spec.endpoint.empty() && spec.model.empty()) {
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name +
                            "] is local but names no file: set endpoint = "
                            "\"/path/to/model.gguf\" or model = \"NAME\" from `drux models list`");
   }
-  if (spec.endpoint.empty() && spec.provider != "local") {
+  // Anthropic and Gemini have a default endpoint (their public API).
+  if (spec.endpoint.empty() && spec.provider != "local" && spec.provider != "anthropic" &&
+      spec.provider != "gemini") {
     return ConfigError(Where(source_name, table.source()),
                        "[models." + name +
                            "] has no 'endpoint' (e.g. endpoint = "
@@ -233,6 +270,131 @@ Expected<void> CheckPanelMembers(const Config& config) {
   return {};
 }
 
+// Every fallback must be a declared model, and following fallbacks must never lead back to
+// the model they started from (the runner would ask it again in its own place).
+Expected<void> CheckFallbacks(const Config& config) {
+  for (const auto& [model, fallbacks] : config.fallback_names) {
+    for (const std::string& fallback : fallbacks) {
+      if (!config.models.contains(fallback)) {
+        return MakeError(ErrorCode::kConfig, "Configuration error in " + config.source +
+                                                 ": model '" + model + "' names the fallback '" +
+                                                 fallback + "', which no [models." + fallback +
+                                                 "] table declares.");
+      }
+    }
+  }
+  for (const auto& [start, unused] : config.fallback_names) {
+    // Depth-first along fallbacks, keeping the path to report a cycle.
+    std::vector<std::pair<std::string, std::size_t>> path = {{start, 0}};
+    while (!path.empty()) {
+      auto& [model, next] = path.back();
+      const auto found = config.fallback_names.find(model);
+      if (found == config.fallback_names.end() || next >= found->second.size()) {
+        path.pop_back();
+        continue;
+      }
+      const std::string fallback = found->second[next++];
+      if (fallback == start) {
+        std::string chain;
+        for (const auto& step : path) chain += step.first + " -> ";
+        return MakeError(ErrorCode::kConfig, "Configuration error in " + config.source +
+                                                 ": the fallbacks of model '" + start +
+                                                 "' lead back to it (" + chain + start +
+                                                 "); remove one of them.");
+      }
+      if (path.size() <= config.models.size()) path.push_back({fallback, 0});
+    }
+  }
+  return {};
+}
+
+// The fallbacks of a declared model as specs, each with its own fallbacks.
+Expected<std::vector<ModelSpec>> ResolveFallbacks(const Config& config, const std::string& model,
+                                                  std::vector<std::string>& chain) {
+  std::vector<ModelSpec> resolved;
+  const auto names = config.fallback_names.find(model);
+  if (names == config.fallback_names.end()) return resolved;
+  chain.push_back(model);
+  for (const std::string& name : names->second) {
+    const auto spec = config.models.find(name);
+    if (spec == config.models.end() || std::find(chain.begin(), chain.end(), name) != chain.end()) {
+      return MakeError(ErrorCode::kConfig,
+                       "Configuration error in " + config.source + ": model '" + model +
+                           "' falls back to '" + name + "', which is " +
+                           (spec == config.models.end() ? "not declared" : "already in the chain") +
+                           ".");
+    }
+    ModelSpec fallback = spec->second;
+    auto nested = ResolveFallbacks(config, name, chain);
+    if (!nested) return tl::unexpected(nested.error());
+    fallback.fallbacks = std::move(*nested);
+    resolved.push_back(std::move(fallback));
+  }
+  chain.pop_back();
+  return resolved;
+}
+
+// A declared model's spec with its fallbacks.
+Expected<ModelSpec> DeclaredModel(const Config& config, const ModelSpec& declared) {
+  std::vector<std::string> chain;
+  auto fallbacks = ResolveFallbacks(config, declared.name, chain);
+  if (!fallbacks) return tl::unexpected(fallbacks.error());
+  ModelSpec spec = declared;
+  spec.fallbacks = std::move(*fallbacks);
+  return spec;
+}
+
+// Reads the sections of a TOML text into config, over what it holds already: a model or
+// panel of the same name is replaced.
+Expected<void> ParseInto(const std::string& toml_text, const std::string& source_name,
+                         Config& config) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& error) {
+    return ConfigError(Where(source_name, error.source()), std::string(error.description()));
+  }
+  for (const auto& [key, node] : root) {
+    const std::string section(key.str());
+    const toml::table* table = node.as_table();
+    if (table == nullptr || (section != "defaults" && section != "models" && section != "panels" &&
+                             section != "synthesis")) {
+      return ConfigError(Where(source_name, node.source()),
+                         "unknown section '" + section +
+                             "'; expected [defaults], [models.NAME], [panels] or [synthesis]");
+    }
+    if (section == "defaults") {
+      if (auto ok = ParseDefaults(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
+    } else if (section == "panels") {
+      if (auto ok = ParsePanels(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
+    } else if (section == "synthesis") {
+      if (auto ok = ParseSynthesis(*table, source_name, config); !ok)
+        return tl::unexpected(ok.error());
+    } else {
+      for (const auto& [name, model_node] : *table) {
+        const toml::table* model_table = model_node.as_table();
+        if (model_table == nullptr) {
+          return ConfigError(Where(source_name, model_node.source()),
+                             "'models." + std::string(name.str()) + "' must be a table");
+        }
+        auto spec = ParseModel(std::string(name.str()), *model_table, source_name);
+        if (!spec) return tl::unexpected(spec.error());
+        auto fallbacks = ReadFallbacks(*model_table, source_name);
+        if (!fallbacks) return tl::unexpected(fallbacks.error());
+        if (fallbacks->empty()) {
+          config.fallback_names.erase(spec->name);
+        } else {
+          config.fallback_names[spec->name] = std::move(*fallbacks);
+        }
+        config.models[spec->name] = std::move(*spec);
+      }
+    }
+  }
+  return {};
+}
+
 // The model name recorded in a replay file: the "generator" of its first record, else the
 // file's name without extension. The file must exist; its records are read when answering.
 Expected<std::string> ReplayModelName(const std::string& spec_text, const std::string& path) {
@@ -261,11 +423,146 @@ Expected<std::string> ReplayModelName(const std::string& spec_text, const std::s
 
 }  // namespace
 
+// List prices in US dollars per million tokens as of writing (late 2025; docs/providers.md
+// says where each comes from); a configuration file overrides any entry by declaring a model
+// of the same name. Reasoning models get room to think before they answer.
+const char* const kVendorCatalogToml = R"toml(
+[models.gpt-5]
+provider = "openai"
+endpoint = "https://api.openai.com/v1"
+model = "gpt-5"
+api_key_env = "OPENAI_API_KEY"
+price_input_per_mtok = 1.25
+price_cached_input_per_mtok = 0.125
+price_output_per_mtok = 10.0
+max_tokens = 4096
+fallbacks = ["gpt-5-mini"]
+
+[models.gpt-5-mini]
+provider = "openai"
+endpoint = "https://api.openai.com/v1"
+model = "gpt-5-mini"
+api_key_env = "OPENAI_API_KEY"
+price_input_per_mtok = 0.25
+price_cached_input_per_mtok = 0.025
+price_output_per_mtok = 2.0
+max_tokens = 4096
+
+[models.claude-sonnet]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key_env = "ANTHROPIC_API_KEY"
+price_input_per_mtok = 3.0
+price_cached_input_per_mtok = 0.30
+price_output_per_mtok = 15.0
+max_tokens = 1024
+fallbacks = ["claude-haiku"]
+
+[models.claude-haiku]
+provider = "anthropic"
+model = "claude-haiku-4-5"
+api_key_env = "ANTHROPIC_API_KEY"
+price_input_per_mtok = 1.0
+price_cached_input_per_mtok = 0.10
+price_output_per_mtok = 5.0
+max_tokens = 1024
+
+[models."gemini-2.5-pro"]
+provider = "gemini"
+model = "gemini-2.5-pro"
+api_key_env = "GEMINI_API_KEY"
+price_input_per_mtok = 1.25
+price_cached_input_per_mtok = 0.125
+price_output_per_mtok = 10.0
+max_tokens = 4096
+fallbacks = ["gemini-2.5-flash"]
+
+[models."gemini-2.5-flash"]
+provider = "gemini"
+model = "gemini-2.5-flash"
+api_key_env = "GEMINI_API_KEY"
+price_input_per_mtok = 0.30
+price_cached_input_per_mtok = 0.03
+price_output_per_mtok = 2.50
+max_tokens = 4096
+
+[models.grok]
+provider = "openai"
+endpoint = "https://api.x.ai/v1"
+model = "grok-4"
+api_key_env = "XAI_API_KEY"
+price_input_per_mtok = 3.0
+price_cached_input_per_mtok = 0.75
+price_output_per_mtok = 15.0
+max_tokens = 4096
+
+[models.deepseek-r1]
+provider = "openai"
+endpoint = "https://api.deepseek.com/v1"
+model = "deepseek-reasoner"
+api_key_env = "DEEPSEEK_API_KEY"
+price_input_per_mtok = 0.28
+price_cached_input_per_mtok = 0.028
+price_output_per_mtok = 0.42
+max_tokens = 4096
+
+[models.sonar]
+provider = "openai"
+endpoint = "https://api.perplexity.ai/chat/completions"
+model = "sonar"
+api_key_env = "PERPLEXITY_API_KEY"
+price_input_per_mtok = 1.0
+price_output_per_mtok = 1.0
+max_tokens = 1024
+
+[models.mistral-large]
+provider = "openai"
+endpoint = "https://api.mistral.ai/v1"
+model = "mistral-large-latest"
+api_key_env = "MISTRAL_API_KEY"
+price_input_per_mtok = 2.0
+price_output_per_mtok = 6.0
+max_tokens = 1024
+
+[models."groq-llama-3.3-70b"]
+provider = "openai"
+endpoint = "https://api.groq.com/openai/v1"
+model = "llama-3.3-70b-versatile"
+api_key_env = "GROQ_API_KEY"
+price_input_per_mtok = 0.59
+price_output_per_mtok = 0.79
+max_tokens = 1024
+
+[models."together-llama-3.3-70b"]
+provider = "openai"
+endpoint = "https://api.together.xyz/v1"
+model = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+api_key_env = "TOGETHER_API_KEY"
+price_input_per_mtok = 0.88
+price_output_per_mtok = 0.88
+max_tokens = 1024
+
+[models.openrouter]
+provider = "openai"
+endpoint = "https://openrouter.ai/api/v1"
+model = "openai/gpt-5-mini"
+api_key_env = "OPENROUTER_API_KEY"
+price_input_per_mtok = 0.25
+price_output_per_mtok = 2.0
+max_tokens = 4096
+
+[panels]
+frontier = ["gpt-5", "claude-sonnet", "gemini-2.5-pro", "grok", "deepseek-r1", "sonar"]
+)toml";
+
 Config DefaultConfig() {
   // Without a configuration, the "open" panel runs four small open models from four
   // families in process (downloaded on first use); the "servers" panel asks the
-  // OpenAI-compatible servers people most often run locally.
+  // OpenAI-compatible servers people most often run locally; the vendor catalog is there
+  // for those with API keys.
   Config config;
+  // The catalog is a constant that a test parses; it cannot fail here.
+  (void)ParseInto(kVendorCatalogToml, kCatalogSource, config);
   for (const std::string& name : kOpenPanelModels) {
     ModelSpec spec;
     spec.name = name;
@@ -283,46 +580,14 @@ Config DefaultConfig() {
 }
 
 Expected<Config> ParseConfig(const std::string& toml_text, const std::string& source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& error) {
-    return ConfigError(Where(source_name, error.source()), std::string(error.description()));
-  }
   Config config;
-  config.source = source_name;
-  for (const auto& [key, node] : root) {
-    const std::string section(key.str());
-    const toml::table* table = node.as_table();
-    if (table == nullptr || (section != "defaults" && section != "models" && section != "panels" &&
-                             section != "synthesis")) {
-      return ConfigError(Where(source_name, node.source()),
-                         "unknown section '" + section +
-                             "'; expected [defaults], [models.NAME], [panels] or [synthesis]");
-    }
-    if (section == "defaults") {
-      if (auto ok = ParseDefaults(*table, source_name, config); !ok)
-        return tl::unexpected(ok.error());
-    } else if (section == "panels") {
-      if (auto ok = ParsePanels(*table, source_name, config); !ok)
-        return tl::unexpected(ok.error());
-    } else if (section == "synthesis") {
-      if (auto ok = ParseSynthesis(*table, source_name, config); !ok)
-        return tl::unexpected(ok.error());
-    } else {
-      for (const auto& [name, model_node] : *table) {
-        const toml::table* model_table = model_node.as_table();
-        if (model_table == nullptr) {
-          return ConfigError(Where(source_name, model_node.source()),
-                             "'models." + std::string(name.str()) + "' must be a table");
-        }
-        auto spec = ParseModel(std::string(name.str()), *model_table, source_name);
-        if (!spec) return tl::unexpected(spec.error());
-        config.models[spec->name] = std::move(*spec);
-      }
-    }
+  if (auto ok = ParseInto(kVendorCatalogToml, kCatalogSource, config); !ok) {
+    return tl::unexpected(ok.error());
   }
+  config.source = source_name;
+  if (auto ok = ParseInto(toml_text, source_name, config); !ok) return tl::unexpected(ok.error());
   if (auto ok = CheckPanelMembers(config); !ok) return tl::unexpected(ok.error());
+  if (auto ok = CheckFallbacks(config); !ok) return tl::unexpected(ok.error());
   return config;
 }
 
@@ -372,7 +637,9 @@ Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& sp
   }
   ModelSpec result;
   if (const auto model = config.models.find(spec); model != config.models.end()) {
-    result = model->second;
+    auto declared = DeclaredModel(config, model->second);
+    if (!declared) return tl::unexpected(declared.error());
+    result = std::move(*declared);
   } else if (spec.rfind("openai:", 0) == 0) {
     std::string target = spec.substr(7);
     const auto hash = target.find('#');
@@ -441,7 +708,15 @@ Expected<Panel> ResolvePanel(const Config& config, const std::string& name) {
   Panel result;
   result.name = name;
   for (const std::string& member : panel->second) {
-    result.members.push_back(config.models.at(member));
+    const auto model = config.models.find(member);
+    if (model == config.models.end()) {
+      return MakeError(ErrorCode::kConfig, "Configuration error in " + config.source + ": panel '" +
+                                               name + "' names model '" + member +
+                                               "', which is not declared.");
+    }
+    auto declared = DeclaredModel(config, model->second);
+    if (!declared) return tl::unexpected(declared.error());
+    result.members.push_back(std::move(*declared));
   }
   return result;
 }

@@ -29,7 +29,11 @@ struct SynthesisConfig {
 };
 
 struct Config {
+  // Declared models; their fallbacks are resolved from fallback_names when a spec or panel
+  // is resolved.
   std::map<std::string, ModelSpec> models;
+  // Model name -> the names of the models that answer in its place, in order.
+  std::map<std::string, std::vector<std::string>> fallback_names;
   // Panel name -> member model names, in order.
   std::map<std::string, std::vector<std::string>> panels;
   std::string default_panel = "open";
@@ -46,10 +50,19 @@ struct Config {
 inline const std::vector<std::string> kOpenPanelModels = {"qwen2.5-1.5b", "llama3.2-1b",
                                                           "gemma3-1b", "smollm2-1.7b"};
 
-// The configuration used when no file is given or found.
+// The paid vendor models Drux knows (GPT-5, Claude, Gemini, Grok, DeepSeek, Sonar, ...)
+// with their list prices and fallbacks, and the "frontier" panel of them, as TOML in the
+// configuration's own format (docs/providers.md).
+extern const char* const kVendorCatalogToml;
+
+// The configuration used when no file is given or found: the local "open" panel, the
+// local-server models and the vendor catalog.
 Config DefaultConfig();
 
-// Parses TOML text. Errors name source_name and the line and column.
+// Parses TOML text. The vendor catalog's models and panel are there too unless the text
+// declares a model or panel of the same name. Errors name source_name and the line and
+// column; a fallback naming an unknown model, or fallbacks that lead back to their model,
+// are errors naming the model.
 Expected<Config> ParseConfig(const std::string& toml_text, const std::string& source_name);
 
 // Reads the configuration from explicit_path if set, else $DRUX_CONFIG, else ./drux.toml,
@@ -66,9 +79,11 @@ Expected<Config> LoadConfig(const std::optional<std::string>& explicit_path);
 //   replay:PATH.jsonl  recorded answers (instruction, output, generator per line), named
 //                   after the file's generator
 //   DISPLAY=SPEC    either of the above under a display name
+// A declared model comes with its fallbacks resolved (each with its own).
 Expected<ModelSpec> ResolveModelSpec(const Config& config, const std::string& spec);
 
-// The members of a named panel, or an error listing the panels that exist.
+// The members of a named panel, their fallbacks resolved, or an error listing the panels
+// that exist.
 Expected<Panel> ResolvePanel(const Config& config, const std::string& name);
 
 }  // namespace drux

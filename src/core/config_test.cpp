@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace drux {
 namespace {
@@ -172,6 +175,167 @@ TEST(ConfigTest, ReplaySpecsAreNamedAfterTheirGenerator) {
   EXPECT_NE(absent.error().message.find(missing), std::string::npos);
   EXPECT_FALSE(ResolveModelSpec(config, "replay:").has_value());
   std::filesystem::remove_all(directory);
+}
+
+TEST(ConfigTest, TheVendorCatalogParsesAndSaysWhereEachKeyLives) {
+  const Config config = DefaultConfig();
+  const std::map<std::string, std::string> keys = {{"gpt-5", "OPENAI_API_KEY"},
+                                                   {"gpt-5-mini", "OPENAI_API_KEY"},
+                                                   {"claude-sonnet", "ANTHROPIC_API_KEY"},
+                                                   {"claude-haiku", "ANTHROPIC_API_KEY"},
+                                                   {"gemini-2.5-pro", "GEMINI_API_KEY"},
+                                                   {"gemini-2.5-flash", "GEMINI_API_KEY"},
+                                                   {"grok", "XAI_API_KEY"},
+                                                   {"deepseek-r1", "DEEPSEEK_API_KEY"},
+                                                   {"sonar", "PERPLEXITY_API_KEY"},
+                                                   {"mistral-large", "MISTRAL_API_KEY"},
+                                                   {"groq-llama-3.3-70b", "GROQ_API_KEY"},
+                                                   {"together-llama-3.3-70b", "TOGETHER_API_KEY"},
+                                                   {"openrouter", "OPENROUTER_API_KEY"}};
+  for (const auto& [name, key] : keys) {
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(config.models.contains(name));
+    const ModelSpec& spec = config.models.at(name);
+    EXPECT_EQ(spec.api_key_env, key);
+    EXPECT_FALSE(spec.model.empty());
+    EXPECT_GT(spec.price_input_per_mtok, 0);
+    EXPECT_GT(spec.price_output_per_mtok, spec.price_input_per_mtok * 0.99);
+    EXPECT_LT(spec.price_cached_input_per_mtok, spec.price_input_per_mtok);
+  }
+  EXPECT_EQ(config.models.at("claude-sonnet").provider, "anthropic");
+  EXPECT_TRUE(config.models.at("claude-sonnet").endpoint.empty()) << "the API's own default";
+  EXPECT_EQ(config.models.at("gemini-2.5-pro").provider, "gemini");
+  EXPECT_EQ(config.models.at("deepseek-r1").model, "deepseek-reasoner");
+  EXPECT_EQ(config.models.at("deepseek-r1").endpoint, "https://api.deepseek.com/v1");
+  EXPECT_EQ(config.models.at("grok").endpoint, "https://api.x.ai/v1");
+  EXPECT_DOUBLE_EQ(config.models.at("gpt-5").price_cached_input_per_mtok, 0.125);
+  EXPECT_EQ(config.default_panel, "open") << "the free panel stays the default";
+}
+
+TEST(ConfigTest, TheFrontierPanelAsksSixVendorsWithFallbacksResolved) {
+  const auto panel = ResolvePanel(DefaultConfig(), "frontier");
+  ASSERT_TRUE(panel.has_value()) << panel.error().message;
+  std::vector<std::string> names;
+  for (const ModelSpec& member : panel->members) names.push_back(member.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"gpt-5", "claude-sonnet", "gemini-2.5-pro", "grok",
+                                             "deepseek-r1", "sonar"}));
+  ASSERT_EQ(panel->members[0].fallbacks.size(), 1u);
+  EXPECT_EQ(panel->members[0].fallbacks[0].name, "gpt-5-mini");
+  EXPECT_EQ(panel->members[0].fallbacks[0].model, "gpt-5-mini");
+  ASSERT_EQ(panel->members[1].fallbacks.size(), 1u);
+  EXPECT_EQ(panel->members[1].fallbacks[0].name, "claude-haiku");
+  ASSERT_EQ(panel->members[2].fallbacks.size(), 1u);
+  EXPECT_EQ(panel->members[2].fallbacks[0].name, "gemini-2.5-flash");
+  EXPECT_TRUE(panel->members[3].fallbacks.empty());
+}
+
+TEST(ConfigTest, AFileKeepsTheCatalogUnlessItRedefinesAName) {
+  const auto config = ParseConfig(R"(
+[models.gpt-5]
+provider = "openai"
+endpoint = "https://gateway.example.com/v1"
+model = "gpt-5"
+price_input_per_mtok = 1.0
+)",
+                                  "mine.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->models.at("gpt-5").endpoint, "https://gateway.example.com/v1");
+  EXPECT_DOUBLE_EQ(config->models.at("gpt-5").price_input_per_mtok, 1.0);
+  EXPECT_TRUE(config->models.at("gpt-5").api_key_env.empty()) << "the whole entry is replaced";
+  const auto gpt5 = ResolveModelSpec(*config, "gpt-5");
+  ASSERT_TRUE(gpt5.has_value());
+  EXPECT_TRUE(gpt5->fallbacks.empty()) << "the redefinition names no fallbacks";
+  EXPECT_EQ(config->models.at("claude-haiku").provider, "anthropic");
+  const auto frontier = ResolvePanel(*config, "frontier");
+  ASSERT_TRUE(frontier.has_value());
+  EXPECT_EQ(frontier->members[0].endpoint, "https://gateway.example.com/v1");
+}
+
+TEST(ConfigTest, ReadsFallbacksAndCachedPricesAndTheNewProviders) {
+  const auto config = ParseConfig(R"(
+[models.big]
+provider = "anthropic"
+model = "claude-opus-4-1"
+api_key_env = "ANTHROPIC_API_KEY"
+price_cached_input_per_mtok = 1.5
+fallbacks = ["small", "local"]
+
+[models.small]
+provider = "gemini"
+model = "gemini-2.5-flash"
+fallbacks = ["local"]
+
+[models.local]
+provider = "openai"
+endpoint = "http://127.0.0.1:8080/v1"
+)",
+                                  "f.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_DOUBLE_EQ(config->models.at("big").price_cached_input_per_mtok, 1.5);
+  const auto big = ResolveModelSpec(*config, "first=big");
+  ASSERT_TRUE(big.has_value()) << big.error().message;
+  EXPECT_EQ(big->name, "first");
+  ASSERT_EQ(big->fallbacks.size(), 2u);
+  EXPECT_EQ(big->fallbacks[0].name, "small");
+  EXPECT_EQ(big->fallbacks[0].provider, "gemini");
+  ASSERT_EQ(big->fallbacks[0].fallbacks.size(), 1u) << "a fallback keeps its own fallbacks";
+  EXPECT_EQ(big->fallbacks[0].fallbacks[0].name, "local");
+  EXPECT_EQ(big->fallbacks[1].name, "local");
+}
+
+TEST(ConfigTest, AnUnknownFallbackOrACycleIsAnErrorNamingFileAndModel) {
+  const auto unknown = ParseConfig(
+      "[models.a]\nprovider = \"openai\"\nendpoint = \"http://x/v1\"\nfallbacks = [\"ghost\"]\n",
+      "u.toml");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kConfig);
+  EXPECT_NE(unknown.error().message.find("u.toml"), std::string::npos);
+  EXPECT_NE(unknown.error().message.find("model 'a' names the fallback 'ghost'"), std::string::npos)
+      << unknown.error().message;
+
+  const auto cycle = ParseConfig(R"(
+[models.a]
+provider = "openai"
+endpoint = "http://x/v1"
+fallbacks = ["b"]
+
+[models.b]
+provider = "openai"
+endpoint = "http://y/v1"
+fallbacks = ["c"]
+
+[models.c]
+provider = "openai"
+endpoint = "http://z/v1"
+fallbacks = ["a"]
+)",
+                                 "c.toml");
+  ASSERT_FALSE(cycle.has_value());
+  EXPECT_NE(cycle.error().message.find("c.toml"), std::string::npos);
+  EXPECT_NE(cycle.error().message.find("a -> b -> c -> a"), std::string::npos)
+      << cycle.error().message;
+
+  const auto self = ParseConfig(
+      "[models.a]\nprovider = \"openai\"\nendpoint = \"http://x/v1\"\nfallbacks = [\"a\"]\n",
+      "s.toml");
+  ASSERT_FALSE(self.has_value());
+  EXPECT_NE(self.error().message.find("(a -> a)"), std::string::npos) << self.error().message;
+
+  const auto not_a_list = ParseConfig(
+      "[models.a]\nprovider = \"openai\"\nendpoint = \"http://x/v1\"\nfallbacks = "
+      "\"b\"\n",
+      "l.toml");
+  ASSERT_FALSE(not_a_list.has_value());
+  EXPECT_NE(not_a_list.error().message.find("l.toml:4"), std::string::npos)
+      << not_a_list.error().message;
+}
+
+TEST(ConfigTest, AnUnknownProviderIsAnErrorAtItsLine) {
+  const auto config =
+      ParseConfig("[models.a]\nendpoint = \"http://x/v1\"\nprovider = \"antropic\"\n", "p.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("p.toml:3"), std::string::npos) << config.error().message;
+  EXPECT_NE(config.error().message.find("anthropic, gemini"), std::string::npos);
 }
 
 }  // namespace

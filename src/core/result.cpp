@@ -36,8 +36,24 @@ ResultStatus StatusOf(const std::vector<Answer>& answers) {
 
 namespace {
 
+// How a member that was not called reads in a summary: "skipped: no API key".
+std::string SkipReason(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kMissingApiKey:
+      return "skipped: no API key";
+    case ErrorCode::kBudgetExceeded:
+      return "skipped: over budget";
+    case ErrorCode::kConnection:
+      return "skipped: endpoint failing";
+    default:
+      return "skipped";
+  }
+}
+
 // How a failure reads in a summary: "timed out", "rate limited", "failed".
-std::string FailureVerb(const Error& error) {
+std::string FailureVerb(const Answer& answer) {
+  const Error& error = *answer.error;
+  if (answer.skipped) return SkipReason(error);
   switch (error.code) {
     case ErrorCode::kTimeout:
       return "timed out";
@@ -47,6 +63,8 @@ std::string FailureVerb(const Error& error) {
       return "rate limited";
     case ErrorCode::kConnection:
       return "unreachable";
+    case ErrorCode::kBudgetExceeded:
+      return "over budget";
     default:
       return "failed";
   }
@@ -62,7 +80,7 @@ std::string SummaryOf(const std::vector<Answer>& answers) {
     if (answer.ok()) {
       ++answered;
     } else {
-      ++failures[FailureVerb(*answer.error)];
+      ++failures[FailureVerb(answer)];
     }
   }
   const std::string models = total == 1 ? " model" : " models";

@@ -52,7 +52,8 @@ struct Result {
   double total_cost_usd = 0;  // every round and the synthesizer
 };
 
-// Status and summary from the answers alone.
+// Status and summary from the answers alone. A skipped member (Answer::skipped) counts as
+// not answered and is summarized with its reason: "0 of 6 answered · 6 skipped: no API key".
 ResultStatus StatusOf(const std::vector<Answer>& answers);
 std::string SummaryOf(const std::vector<Answer>& answers);
 

@@ -17,6 +17,8 @@ json ErrorJson(const Error& error) {
 json UsageJson(const TokenUsage& usage) {
   return {{"prompt_tokens", usage.prompt_tokens},
           {"completion_tokens", usage.completion_tokens},
+          {"cached_prompt_tokens", usage.cached_prompt_tokens},
+          {"reasoning_tokens", usage.reasoning_tokens},
           {"reported", usage.reported}};
 }
 
@@ -31,6 +33,11 @@ json AnswerJson(const Answer& answer) {
       {"latency_ms", answer.latency_ms},
       {"first_token_ms", answer.first_token_ms},
       {"cost_usd", answer.cost_usd},
+      {"answered_by", answer.answered_by},
+      {"attempts", answer.attempts},
+      {"skipped", answer.skipped},
+      {"reasoning", answer.reasoning},
+      {"citations", answer.citations},
       {"error", nullptr},
   };
   if (answer.error) out["error"] = ErrorJson(*answer.error);

@@ -107,6 +107,7 @@ Expected<Result> Ask(std::string_view question_text, const Panel& panel, const A
 
   LexicalSimilarity similarity;
   result.analysis = AnalyzeAnswers(result.question, result.answers, similarity, options.analysis);
+  if (options.on_analysis) options.on_analysis(result.analysis);
   result.synthesis = SynthesizeResult(result, members, options, on_progress, cancel);
   result.total_cost_usd += result.synthesis.cost_usd;
   result.wall_ms =

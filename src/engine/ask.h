@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ struct AskOptions {
   int rounds = 1;
   // A template replacing the built-in round prompt (prompts/moa-round-v1.md); empty keeps it.
   std::string rounds_prompt_path;
+  // Called once with the Analysis when every member has finished, before the synthesis
+  // starts, on the asking thread; lets a live face show the score while the synthesizer
+  // writes. May be empty.
+  std::function<void(const Analysis&)> on_analysis;
 };
 
 // Asks panel the question. Fails only when the question itself is unusable (empty, too

@@ -4,20 +4,12 @@
 #include <mutex>
 #include <thread>
 
+#include "runner/member_call.h"
+
 namespace drux {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double MillisecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double CostOf(const ModelSpec& spec, const TokenUsage& usage) {
-  return (usage.prompt_tokens * spec.price_input_per_mtok +
-          usage.completion_tokens * spec.price_output_per_mtok) /
-         1e6;
-}
 
 // State shared by the member threads and the waiting caller.
 class RunState {
@@ -58,32 +50,23 @@ class RunState {
 };
 
 Answer CallMember(const Question& question, const PanelMember& member, int index,
-                  const RunOptions& options, std::chrono::milliseconds budget,
+                  const RunOptions& options, Clock::time_point panel_deadline,
                   const std::atomic<bool>* stop, RunState& state) {
-  const Clock::time_point start = Clock::now();
+  // The member's own deadline, or shortly after the panel's: the panel's deadline stops
+  // the member first and says so, and the member's own clock cannot race it.
+  const Clock::time_point deadline =
+      std::min(Clock::now() + options.member_timeout, panel_deadline + std::chrono::seconds(1));
   state.Emit({ProgressEvent::Kind::kStarted, index, member.spec.name, {}, 0, 0, std::nullopt});
-  Answer answer;
-  if (member.provider == nullptr) {
-    answer.error = member.creation_error;
-  } else {
-    ChatRequest request;
-    if (!options.system_prompt.empty()) {
-      request.messages.push_back({"system", options.system_prompt});
-    }
-    request.messages.push_back({"user", question.text});
-    request.max_tokens = member.spec.max_tokens;
-    request.temperature = member.spec.temperature;
-    const CallLimits limits{options.connect_timeout, budget, stop};
-    int pieces = 0;
-    answer = member.provider->Complete(request, limits, [&](std::string_view text) {
-      ++pieces;
-      state.Emit({ProgressEvent::Kind::kText, index, member.spec.name, std::string(text), pieces,
-                  MillisecondsSince(start), std::nullopt});
-    });
+  ChatRequest request;
+  if (!options.system_prompt.empty()) {
+    request.messages.push_back({"system", options.system_prompt});
   }
-  answer.model = member.spec.name;
-  answer.cost_usd = CostOf(member.spec, answer.usage);
-  if (answer.latency_ms == 0) answer.latency_ms = MillisecondsSince(start);
+  request.messages.push_back({"user", question.text});
+  request.max_tokens = member.spec.max_tokens;
+  request.temperature = member.spec.temperature;
+  MemberCall call(member, index, request, options, deadline, stop,
+                  [&state](const ProgressEvent& event) { state.Emit(event); });
+  Answer answer = call.Run();
   const auto kind = answer.ok() ? ProgressEvent::Kind::kDone : ProgressEvent::Kind::kFailed;
   state.Emit({kind,
               index,
@@ -118,7 +101,6 @@ std::vector<Answer> RunPanel(const Question& question, const std::vector<PanelMe
                              const std::atomic<bool>* cancel) {
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + options.overall_timeout;
-  const auto budget = std::min(options.member_timeout, options.overall_timeout);
 
   RunState state(members.size(), on_progress);
   std::vector<Answer> answers(members.size());
@@ -130,7 +112,7 @@ std::vector<Answer> RunPanel(const Question& question, const std::vector<PanelMe
   for (std::size_t i = 0; i < members.size(); ++i) {
     threads.emplace_back([&, i] {
       answers[i] =
-          CallMember(question, members[i], static_cast<int>(i), options, budget, &stop, state);
+          CallMember(question, members[i], static_cast<int>(i), options, deadline, &stop, state);
       state.MemberFinished();
     });
   }

@@ -12,7 +12,9 @@
 #include "core/model_spec.h"
 #include "core/question.h"
 #include "providers/provider.h"
+#include "runner/circuit_breaker.h"
 #include "runner/progress.h"
+#include "runner/retry_policy.h"
 
 namespace drux {
 
@@ -32,6 +34,10 @@ struct RunOptions {
   // Called after every call that was made, with its answer (cost filled in), e.g. to add
   // the cost to the user's spend. May be empty. Called from members' threads, concurrently.
   std::function<void(const ModelSpec& spec, const Answer& answer)> after_call;
+  // Retries of a call that failed before any text streamed (docs/reliability.md).
+  RetryOptions retry;
+  // Null uses CircuitBreaker::ForProcess(); tests give their own.
+  CircuitBreaker* circuit_breaker = nullptr;
 };
 
 struct PanelMember {
@@ -48,7 +54,9 @@ std::vector<PanelMember> MakePanelMembers(const std::vector<ModelSpec>& specs);
 
 // Asks every member the question at once and returns one Answer per member, in member
 // order. Never fails as a whole: each member's failure (error, timeout, garbage reply)
-// is recorded in its Answer. Returns by options.overall_timeout plus a short grace
+// is recorded in its Answer. A member whose API key is not set is skipped; a call that
+// fails before streaming text is retried, then the member's fallbacks are tried in order
+// (see MemberCall, docs/reliability.md). Returns by options.overall_timeout plus a short grace
 // period, or soon after *cancel becomes true. on_progress may be empty.
 std::vector<Answer> RunPanel(const Question& question, const std::vector<PanelMember>& members,
                              const RunOptions& options, const ProgressSink& on_progress,

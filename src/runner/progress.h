@@ -17,6 +17,10 @@ struct ProgressEvent {
     kText,         // more text streamed in (text holds the new piece)
     kDone,         // the member answered
     kFailed,       // the member failed (error holds why)
+    // The member's call failed before any text streamed and it tries again: after
+    // retry_delay_ms with the same model, or at once with its next fallback. text says so
+    // for people ("retrying in 2.0 s: rate limited"); error holds the failure.
+    kRetrying,
   };
   Kind kind = Kind::kStarted;
   int member = 0;         // index in the panel
@@ -27,6 +31,7 @@ struct ProgressEvent {
   std::optional<Error> error;
   std::uint64_t bytes_done = 0;   // kDownloading: of the whole file
   std::uint64_t bytes_total = 0;  // kDownloading: 0 while unknown
+  double retry_delay_ms = 0;      // kRetrying: the wait before the next call
 };
 
 // Called for every event. The runner serializes calls, so a sink needs no locking of

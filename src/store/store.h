@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -20,6 +21,8 @@ enum class QuestionState {
 };
 
 const char* QuestionStateName(QuestionState state);  // "running", "complete", "interrupted"
+// The state with that name; nullopt for any other text.
+std::optional<QuestionState> QuestionStateFromName(std::string_view name);
 
 struct StoredQuestion {
   std::string id;       // random, URL-safe; the permalink
@@ -27,9 +30,9 @@ struct StoredQuestion {
   std::string question;
   std::string panel;
   QuestionState state = QuestionState::kRunning;
-  std::string result_json;     // kComplete: the Result as JSON (ResultToJson); else empty
-  std::string summary;         // kComplete: the Result's summary line, for history lists
-  double score = -1;           // kComplete: the Consensus Score; -1 when there is none
+  std::string result_json;       // kComplete: the Result as JSON (ResultToJson); else empty
+  std::string summary;           // kComplete: the Result's summary line, for history lists
+  double score = -1;             // kComplete: the Consensus Score; -1 when there is none
   std::int64_t created_at = 0;   // Unix seconds
   std::int64_t finished_at = 0;  // Unix seconds; 0 while running
 };
@@ -44,6 +47,8 @@ struct StoredEvent {
 enum class Tier { kFree, kPremium };
 
 const char* TierName(Tier tier);  // "free", "premium"
+// The tier with that name; nullopt for any other text.
+std::optional<Tier> TierFromName(std::string_view name);
 
 struct User {
   std::string id;
@@ -68,8 +73,11 @@ struct ApiToken {
 };
 
 // Every method is safe to call from several threads at once. Errors are kNotFound for a
-// missing row where the method says so, kInvalidArgument for a violated constraint (a
-// duplicate email or id), kInternal for anything the database reports.
+// missing row where the method says so, kAlreadyExists for a duplicate (an email, an id,
+// a token hash), kInvalidArgument for other bad input (a row naming a user that does not
+// exist, a malformed day), kConnection when PostgreSQL cannot be reached, kInternal for
+// anything else the database reports. Messages name what failed and never contain
+// password hashes or tokens.
 class Store {
  public:
   virtual ~Store() = default;
@@ -78,46 +86,59 @@ class Store {
   virtual Expected<void> CreateQuestion(const StoredQuestion& question) = 0;
   // Writes the result and the whole event log and marks the question complete, all in one
   // transaction: a question is either running or completely stored, never half-written.
-  // kInvalidArgument when the question is not running.
+  // kNotFound for an unknown id; kInvalidArgument when the question is not running (it is
+  // complete already, or interrupted): a stored result never changes.
   virtual Expected<void> CompleteQuestion(const std::string& id, const std::string& result_json,
                                           const std::string& summary, double score,
                                           const std::vector<StoredEvent>& events,
                                           std::int64_t finished_at) = 0;
+  // kNotFound for an unknown id; kInvalidArgument when the question is not running.
   virtual Expected<void> MarkInterrupted(const std::string& id, std::int64_t finished_at) = 0;
   // At startup: every question still running was cut off by a stop. Returns how many.
   virtual Expected<int> MarkAllRunningInterrupted(std::int64_t finished_at) = 0;
   virtual Expected<std::optional<StoredQuestion>> GetQuestion(const std::string& id) = 0;
+  // In seq order; empty for an unknown question or one whose events are not stored yet.
   virtual Expected<std::vector<StoredEvent>> GetEvents(const std::string& id) = 0;
-  // The user's questions, newest first, without result_json.
+  // The user's questions, newest first (by created_at, then by order of creation), at
+  // most limit (kInvalidArgument unless positive), without result_json.
   virtual Expected<std::vector<StoredQuestion>> ListQuestions(const std::string& user_id,
                                                               int limit) = 0;
 
-  // Users.
+  // Users. Emails are compared and stored with ASCII letters lower-cased.
   virtual Expected<void> CreateUser(const User& user) = 0;
   virtual Expected<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual Expected<std::optional<User>> FindUserById(const std::string& id) = 0;
+  // kNotFound for an unknown user.
   virtual Expected<void> SetUserTier(const std::string& user_id, Tier tier) = 0;
 
-  // Sessions.
+  // Sessions. FindSession returns a session as stored, expired or not: the caller compares
+  // expires_at with its clock. Deleting a missing session is not an error.
   virtual Expected<void> CreateSession(const Session& session) = 0;
   virtual Expected<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
   virtual Expected<void> DeleteSession(const std::string& token_hash) = 0;
   virtual Expected<void> DeleteUserSessions(const std::string& user_id) = 0;
+  // Deletes the sessions with expires_at <= now; returns how many.
   virtual Expected<int> DeleteExpiredSessions(std::int64_t now) = 0;
 
   // API tokens for scripts.
   virtual Expected<void> CreateApiToken(const ApiToken& token) = 0;
   virtual Expected<std::optional<ApiToken>> FindApiToken(const std::string& token_hash) = 0;
 
-  // Spend in US dollars per user per UTC day ("2026-11-29"), for budgets.
+  // Spend in US dollars per user per UTC day ("2026-11-29"), for budgets. user_id is any
+  // budget key (not checked against users). AddSpend adds to the day's total atomically;
+  // usd must be finite and not negative, day must be YYYY-MM-DD (else kInvalidArgument).
+  // SpendOn is 0 for a day without spend.
   virtual Expected<void> AddSpend(const std::string& user_id, const std::string& day,
                                   double usd) = 0;
   virtual Expected<double> SpendOn(const std::string& user_id, const std::string& day) = 0;
 };
 
 // Opens (creating and migrating as needed) the store at url:
-//   PATH or sqlite:PATH               a SQLite file in WAL mode
-//   postgresql://... or postgres://...  a PostgreSQL database (libpqxx)
+//   PATH or sqlite:PATH               a SQLite file in WAL mode (its directory is created)
+//   postgresql://... or postgres://...  a PostgreSQL database (libpqxx); libpq's URL
+//                                       parameters pass through, e.g.
+//                                       ?options=-csearch_path%3Dmyschema
+// A database whose schema is newer than this binary knows is an error naming it.
 Expected<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace drux

@@ -64,13 +64,26 @@ std::string ContentChunk(const std::string& model, std::string_view content) {
   return Chunk(model, "{\"content\":" + Quote(content) + "}", "null");
 }
 
-std::string Usage(int completion_tokens) {
-  return "{\"prompt_tokens\":" + std::to_string(FakeOpenAiServer::kPromptTokens) +
-         ",\"completion_tokens\":" + std::to_string(completion_tokens) + ",\"total_tokens\":" +
-         std::to_string(FakeOpenAiServer::kPromptTokens + completion_tokens) + "}";
+std::string UsageJson(const FakeOpenAiServer::Usage& usage, int chunks) {
+  const int prompt =
+      usage.prompt_tokens > 0 ? usage.prompt_tokens : FakeOpenAiServer::kPromptTokens;
+  const int completion = usage.completion_tokens > 0 ? usage.completion_tokens : chunks;
+  std::string json = "{\"prompt_tokens\":" + std::to_string(prompt) +
+                     ",\"completion_tokens\":" + std::to_string(completion) +
+                     ",\"total_tokens\":" + std::to_string(prompt + completion);
+  if (usage.cached_tokens > 0) {
+    json += ",\"prompt_tokens_details\":{\"cached_tokens\":" + std::to_string(usage.cached_tokens) +
+            "}";
+  }
+  if (usage.reasoning_tokens > 0) {
+    json += ",\"completion_tokens_details\":{\"reasoning_tokens\":" +
+            std::to_string(usage.reasoning_tokens) + "}";
+  }
+  return json + "}";
 }
 
-std::string EventStream(const std::string& model, const std::vector<std::string>& pieces) {
+std::string EventStream(const std::string& model, const std::vector<std::string>& pieces,
+                        const FakeOpenAiServer::Usage& usage = {}) {
   std::string events =
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
       "Connection: close\r\n\r\n";
@@ -79,17 +92,19 @@ std::string EventStream(const std::string& model, const std::vector<std::string>
   events +=
       "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":0,"
       "\"model\":" +
-      Quote(model) + ",\"choices\":[],\"usage\":" + Usage(static_cast<int>(pieces.size())) +
-      "}\n\n";
+      Quote(model) +
+      ",\"choices\":[],\"usage\":" + UsageJson(usage, static_cast<int>(pieces.size())) + "}\n\n";
   return events + "data: [DONE]\n\n";
 }
 
-std::string Completion(const std::string& model, const std::string& content, int tokens) {
+std::string Completion(const std::string& model, const std::string& content, int tokens,
+                       const FakeOpenAiServer::Usage& usage = {}) {
   return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":0,\"model\":" +
          Quote(model) +
          ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
          "\"content\":" +
-         Quote(content) + "},\"finish_reason\":\"stop\"}],\"usage\":" + Usage(tokens) + "}";
+         Quote(content) + "},\"finish_reason\":\"stop\"}],\"usage\":" + UsageJson(usage, tokens) +
+         "}";
 }
 
 std::string HttpResponse(const std::string& status, const std::string& content_type,
@@ -280,20 +295,24 @@ void FakeOpenAiServer::Serve(Connection& connection) {
   const int socket = connection.socket;
   HttpRequestRead request;
   if (ReadRequest(socket, request)) {
+    Step step{options_.behavior, options_.status, options_.retry_after_seconds};
     {
       std::lock_guard lock(mutex_);
+      if (static_cast<std::size_t>(request_count_) < options_.script.size()) {
+        step = options_.script[static_cast<std::size_t>(request_count_)];
+      }
       ++request_count_;
       last_path_ = request.path;
       last_headers_ = request.headers;
       last_body_ = request.body;
     }
-    if (options_.behavior == Behavior::kHang) {
+    if (step.behavior == Behavior::kHang) {
       std::unique_lock lock(mutex_);
       stopped_.wait(lock, [this] { return stopping_; });
     } else if (WaitUnlessStopped(std::chrono::milliseconds(options_.delay_ms))) {
       const bool structured = request.body.find("\"response_format\"") != std::string::npos;
-      SendAll(socket,
-              Respond(AsksToStream(request.body), structured, request.headers["authorization"]));
+      SendAll(socket, Respond(step, AsksToStream(request.body), structured,
+                              request.headers["authorization"]));
     }
   }
   ::shutdown(socket, SHUT_WR);
@@ -308,18 +327,23 @@ bool FakeOpenAiServer::WaitUnlessStopped(std::chrono::milliseconds duration) {
   return !stopped_.wait_for(lock, duration, [this] { return stopping_; });
 }
 
-std::string FakeOpenAiServer::Respond(bool stream, bool structured,
+std::string FakeOpenAiServer::Respond(const Step& step, bool stream, bool structured,
                                       const std::string& authorization) const {
   const std::string& model = options_.model;
-  switch (options_.behavior) {
+  const std::string retry_after =
+      step.retry_after_seconds > 0
+          ? "Retry-After: " + std::to_string(step.retry_after_seconds) + "\r\n"
+          : std::string();
+  switch (step.behavior) {
     case Behavior::kAnswer: {
       const std::string& answer = structured && !options_.structured_answer.empty()
                                       ? options_.structured_answer
                                       : options_.answer;
       const auto words = SplitIntoWords(answer);
-      if (stream) return EventStream(model, words);
-      return HttpResponse("200 OK", "application/json",
-                          Completion(model, answer, static_cast<int>(words.size())));
+      if (stream) return EventStream(model, words, options_.usage);
+      return HttpResponse(
+          "200 OK", "application/json",
+          Completion(model, answer, static_cast<int>(words.size()), options_.usage));
     }
     case Behavior::kHtml502:
       return HttpResponse("502 Bad Gateway", "text/html",
@@ -339,10 +363,24 @@ std::string FakeOpenAiServer::Respond(bool stream, bool structured,
     }
     case Behavior::kRateLimited:
       return HttpResponse(
-          "429 Too Many Requests", "application/json",
+          std::to_string(step.status > 0 ? step.status : 429) + " Too Many Requests",
+          "application/json",
           "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
           "\"param\":null,\"code\":\"rate_limit_exceeded\"}}",
-          "Retry-After: " + std::to_string(options_.retry_after_seconds) + "\r\n");
+          retry_after);
+    case Behavior::kUnavailable: {
+      const int status = step.status > 0 ? step.status : 503;
+      return HttpResponse(
+          std::to_string(status) + (status == 529 ? " Overloaded" : " Service Unavailable"),
+          "application/json",
+          "{\"error\":{\"message\":\"The engine is currently overloaded, please try again "
+          "later\",\"type\":\"overloaded_error\"}}",
+          retry_after);
+    }
+    case Behavior::kEmptyStream:
+      if (!stream) return HttpResponse("200 OK", "application/json", "");
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+             "Connection: close\r\n\r\n";
     case Behavior::kBadJson: {
       if (!stream) {
         return HttpResponse("200 OK", "application/json",

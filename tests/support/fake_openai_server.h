@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace drux::test {
 
@@ -27,6 +28,26 @@ class FakeOpenAiServer {
     kInvalidUtf8,    // streams kInvalidUtf8Pieces: raw invalid UTF-8 inside JSON strings
     kUnauthorized,   // 401 whose JSON error message echoes the bearer token it was sent
     kErrorInStream,  // a streamed 200: one content chunk, then an {"error": ...} chunk
+    kUnavailable,    // Step::status (503 or 529; default 503) with Retry-After and a JSON error
+    kEmptyStream,    // a streamed 200 that closes before its first chunk: fails before any text
+  };
+
+  // What one request gets: a behaviour, the HTTP status of kRateLimited (default 429) and
+  // kUnavailable (default 503), and the Retry-After seconds of either (0: no header).
+  struct Step {
+    Behavior behavior = Behavior::kAnswer;
+    int status = 0;
+    int retry_after_seconds = 0;
+  };
+
+  // The usage the last streamed chunk (or a whole completion) reports; a count left 0
+  // takes its default (kPromptTokens, the number of content chunks), and cached or
+  // reasoning tokens above 0 add OpenAI's prompt_tokens_details / completion_tokens_details.
+  struct Usage {
+    int prompt_tokens = 0;
+    int completion_tokens = 0;
+    int cached_tokens = 0;
+    int reasoning_tokens = 0;
   };
 
   struct Options {
@@ -38,6 +59,11 @@ class FakeOpenAiServer {
     // kAnswer: when not empty, the answer to a request for structured output (one with a
     // "response_format"), such as a synthesizer's points; sent like answer.
     std::string structured_answer = "";
+    // Request n (counted from 0) follows script[n]; requests past the script follow
+    // behavior, status and retry_after_seconds.
+    std::vector<Step> script;
+    int status = 0;
+    Usage usage;
   };
 
   // The content pieces kInvalidUtf8 streams: "é" split across two chunks, then a byte
@@ -73,7 +99,8 @@ class FakeOpenAiServer {
 
   void AcceptConnections();
   void Serve(Connection& connection);
-  std::string Respond(bool stream, bool structured, const std::string& authorization) const;
+  std::string Respond(const Step& step, bool stream, bool structured,
+                      const std::string& authorization) const;
   // Sleeps for duration or until the server stops; returns false when it stopped.
   bool WaitUnlessStopped(std::chrono::milliseconds duration);
   void JoinFinishedConnections();
