@@ -101,15 +101,19 @@ std::string MemberLine(const Answer& answer) {
 
 void AddPoints(std::vector<Line>& lines, const std::string& heading,
                const std::vector<std::string>& points, std::size_t width) {
-  lines.push_back({"", Tone::kPlain});
+  if (!lines.empty()) lines.push_back({"", Tone::kPlain});
   lines.push_back({heading, Tone::kBold});
   if (points.empty()) lines.push_back({"  (none)", Tone::kDim});
   for (const std::string& point : points) AddWrapped(lines, point, width, "  • ", "    ");
 }
 
-// One panel's block: status, score, points, synthesis, members, cost.
-std::vector<Line> PanelBlock(const Result& result, std::size_t width) {
-  std::vector<Line> lines;
+// One panel's block in sections that line up beside the other panel's: status and score,
+// agreements, disagreements, synthesis, members and cost.
+using Section = std::vector<Line>;
+
+std::vector<Section> PanelBlock(const Result& result, std::size_t width) {
+  std::vector<Section> sections(5);
+  std::vector<Line>& lines = sections[0];
   AddWrapped(lines, result.panel + " · " + result.summary, width, "", "",
              result.status == ResultStatus::kComplete ? Tone::kBold : Tone::kYellow);
   const ConsensusScore& consensus = result.analysis.consensus;
@@ -136,28 +140,28 @@ std::vector<Line> PanelBlock(const Result& result, std::size_t width) {
                                   : point.text);
     }
   }
-  AddPoints(lines, "Models agree on", agreements, width);
-  AddPoints(lines, "Points of disagreement", disagreements, width);
+  AddPoints(sections[1], "Models agree on", agreements, width);
+  AddPoints(sections[2], "Points of disagreement", disagreements, width);
 
-  lines.push_back({"", Tone::kPlain});
-  lines.push_back({"Synthesized answer", Tone::kBold});
+  Section& answer = sections[3];
+  answer.push_back({"Synthesized answer", Tone::kBold});
   if (synthesis.text.empty()) {
-    AddWrapped(lines, synthesis.note.empty() ? "(none)" : synthesis.note, width, "  ", "  ",
+    AddWrapped(answer, synthesis.note.empty() ? "(none)" : synthesis.note, width, "  ", "  ",
                Tone::kDim);
   } else {
-    AddWrapped(lines, synthesis.text, width, "  ", "  ");
+    AddWrapped(answer, synthesis.text, width, "  ", "  ");
   }
 
-  lines.push_back({"", Tone::kPlain});
-  lines.push_back({"Members", Tone::kBold});
-  for (const Answer& answer : result.answers) {
-    AddWrapped(lines, MemberLine(answer), width, answer.ok() ? "  ✓ " : "  ✗ ", "    ",
-               answer.ok() ? Tone::kPlain : Tone::kYellow);
+  Section& members = sections[4];
+  members.push_back({"Members", Tone::kBold});
+  for (const Answer& member : result.answers) {
+    AddWrapped(members, MemberLine(member), width, member.ok() ? "  ✓ " : "  ✗ ", "    ",
+               member.ok() ? Tone::kPlain : Tone::kYellow);
   }
   if (result.total_cost_usd > 0) {
-    lines.push_back({"Total cost: " + Format("$%.4f", result.total_cost_usd), Tone::kPlain});
+    members.push_back({"Total cost: " + Format("$%.4f", result.total_cost_usd), Tone::kPlain});
   }
-  return lines;
+  return sections;
 }
 
 std::vector<Line> ComparisonBlock(const Comparison& comparison, std::size_t width) {
@@ -185,6 +189,13 @@ void Append(std::string& out, const std::vector<Line>& lines, const TerminalStyl
   for (const Line& line : lines) out += Styled(line.text, line.tone, style) + "\n";
 }
 
+void Append(std::string& out, const std::vector<Section>& sections, const TerminalStyle& style) {
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    if (i > 0) out += "\n";
+    Append(out, sections[i], style);
+  }
+}
+
 }  // namespace
 
 std::string RenderComparisonText(const Result& a, const Result& b, const Comparison& comparison,
@@ -192,15 +203,20 @@ std::string RenderComparisonText(const Result& a, const Result& b, const Compari
   std::string out = style.Bold("Question: ") + ForTerminal(a.question) + "\n\n";
   if (width >= kSideBySideWidth) {
     const std::size_t column = (static_cast<std::size_t>(width) - 3) / 2;
-    const std::vector<Line> left = PanelBlock(a, column);
-    const std::vector<Line> right = PanelBlock(b, column);
-    for (std::size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
-      const Line blank;
-      const Line& l = i < left.size() ? left[i] : blank;
-      const Line& r = i < right.size() ? right[i] : blank;
-      const std::string padding(column - std::min(column, Columns(l.text)), ' ');
-      out += Styled(l.text, l.tone, style) + padding + style.Dim(" │ ") +
-             Styled(r.text, r.tone, style) + "\n";
+    const std::vector<Section> left = PanelBlock(a, column);
+    const std::vector<Section> right = PanelBlock(b, column);
+    for (std::size_t section = 0; section < left.size(); ++section) {
+      const Section& l_lines = left[section];
+      const Section& r_lines = right[section];
+      if (section > 0) out += std::string(column, ' ') + style.Dim(" │") + "\n";
+      for (std::size_t i = 0; i < std::max(l_lines.size(), r_lines.size()); ++i) {
+        const Line blank;
+        const Line& l = i < l_lines.size() ? l_lines[i] : blank;
+        const Line& r = i < r_lines.size() ? r_lines[i] : blank;
+        const std::string padding(column - std::min(column, Columns(l.text)), ' ');
+        out += Styled(l.text, l.tone, style) + padding + style.Dim(" │ ") +
+               Styled(r.text, r.tone, style) + "\n";
+      }
     }
     out += "\n";
     Append(out, ComparisonBlock(comparison, static_cast<std::size_t>(width)), style);

@@ -61,6 +61,10 @@ void LiveProgress::OnEvent(const ProgressEvent& event) {
       line.seconds = event.elapsed_ms / 1000;
       line.error = event.error ? event.error->message : "failed";
       break;
+    case ProgressEvent::Kind::kRetrying:
+      line.state = State::kRetrying;
+      line.retry_note = event.text;
+      break;
   }
 }
 
@@ -102,6 +106,11 @@ std::string LiveProgress::Render(const Line& line) const {
     case State::kStreaming:
       return "  " + style_.Yellow("● ") + name +
              (line.synthesis ? "  writing    " : "  answering  ") + figures;
+    case State::kRetrying: {
+      std::string note = ForTerminal(line.retry_note.substr(0, 60));
+      std::replace(note.begin(), note.end(), '\n', ' ');
+      return "  " + style_.Yellow("↻ ") + name + "  " + note;
+    }
     case State::kDone:
       return "  " + style_.Green("✓ ") + name + "  done       " + figures;
     case State::kFailed: {

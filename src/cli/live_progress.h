@@ -33,7 +33,7 @@ class LiveProgress {
   void Finish();
 
  private:
-  enum class State { kWaiting, kDownloading, kStreaming, kDone, kFailed };
+  enum class State { kWaiting, kDownloading, kStreaming, kRetrying, kDone, kFailed };
   struct Line {
     std::string model;
     bool synthesis = false;  // the synthesizer's line: it writes rather than answers
@@ -42,6 +42,7 @@ class LiveProgress {
     double seconds = 0;
     std::chrono::steady_clock::time_point started;
     std::string error;
+    std::string retry_note = {};  // kRetrying: "retrying in 2.0 s: rate limited"
     std::uint64_t bytes_done = 0;
     std::uint64_t bytes_total = 0;
   };

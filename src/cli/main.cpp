@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   ask_command->add_flag("--json", ask.json, "Print the whole result as JSON (docs/result-json.md)");
   ask_command->add_option("--timeout", timeout, "Overall deadline in seconds");
+  ask_command->add_option("--compare", ask.compare_panel,
+                          "Ask a second panel the same question at the same time and show both "
+                          "results with how far their syntheses agree");
   std::string synthesizer;
   int rounds = 1;
   std::uint32_t seed = 0;

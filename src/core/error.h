@@ -14,7 +14,7 @@ enum class ErrorCode {
   kConnection,         // could not reach a provider (refused, DNS, TLS)
   kTimeout,            // a deadline passed before the work finished
   kCancelled,          // the caller stopped the work
-  kRateLimited,        // the provider said HTTP 429 / 529
+  kRateLimited,        // the provider said HTTP 429, 503 or 529 (busy, overloaded)
   kProviderError,      // the provider answered with an error status
   kMalformedResponse,  // the provider's reply could not be understood
   kAlreadyExists,      // the thing to create exists already (an email, an id)

@@ -9,8 +9,8 @@ namespace drux {
 struct ModelSpec {
   // The name users see and refer to ("qwen-7b", "gpt-5"); unique within a panel.
   std::string name;
-  // The wire protocol: "openai" (OpenAI-compatible), "local" (llama.cpp in process) or
-  // "replay" (recorded answers).
+  // The wire protocol: "openai" (OpenAI-compatible), "anthropic", "gemini", "local"
+  // (llama.cpp in process) or "replay" (recorded answers).
   std::string provider;
   // Base URL of the endpoint, e.g. "http://127.0.0.1:8080/v1". For "local" the GGUF
   // file's path, empty until a catalog model (see model) is resolved to its file. For

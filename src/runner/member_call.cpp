@@ -227,7 +227,9 @@ Answer MemberCall::Run() {
       called = called || tried_called;
     } else {
       AppendSentence(answer.error->message,
-                     "Fallback " + fallback.name + " failed too: " + tried.error->message);
+                     "Fallback " + fallback.name +
+                         (tried_called ? " failed too: " : " was not called either: ") +
+                         tried.error->message);
     }
   }
 

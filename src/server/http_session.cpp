@@ -133,6 +133,8 @@ void HttpSession::Reject(http::status status, const std::string& code, const std
 
 void HttpSession::Send(HttpResponse response, bool close_after) {
   response_ = std::move(response);
+  // Counted when the response is ready, so that a client's next request sees it counted.
+  LogRequest(response_->result_int());
   stream_.expires_after(options_.write_timeout);
   http::async_write(stream_, *response_,
                     [self = shared_from_this(), close_after](beast::error_code error, std::size_t) {
@@ -141,7 +143,6 @@ void HttpSession::Send(HttpResponse response, bool close_after) {
 }
 
 void HttpSession::OnSent(bool close_after, beast::error_code error) {
-  LogRequest(response_->result_int());
   response_.reset();
   if (error) return Close();
   if (close_after) return DrainAndClose();

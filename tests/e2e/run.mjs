@@ -160,12 +160,14 @@ describe("drux web UI", { timeout: 540_000 }, () => {
   before(async () => {
     stack.failed = true;
     const models = stack.tempDir("models");
-    const small = await makeTinyModel(config.ggufPy, path.join(models, "tiny.gguf"), ["--seed", "1"]);
+    // The synthesizer's prompt holds every answer: the fast model needs a long context.
+    const small = await makeTinyModel(config.ggufPy, path.join(models, "tiny.gguf"),
+      ["--seed", "1", "--context-length", "4096"]);
     // A larger tiny model streams long enough that the page opens while it is still answering.
     const slow = await makeTinyModel(config.ggufPy, path.join(models, "slow.gguf"),
       ["--seed", "2", "--n-embd", "512", "--n-layer", "8", "--n-ff", "2048", "--context-length", "2048"]);
-    const fast = await startLlamaServer(stack, config.llamaServer, small);
-    const streaming = await startLlamaServer(stack, config.llamaServer, slow);
+    const fast = await startLlamaServer(stack, config.llamaServer, small, 8192);
+    const streaming = await startLlamaServer(stack, config.llamaServer, slow, 2048);
     const configPath = writeFixtures(stack.tempDir("config"), {
       fastEndpoint: fast, slowEndpoint: streaming, question: QUESTION, xssQuestion: XSS_QUESTION,
       premiumQuestion: PREMIUM_QUESTION,
@@ -359,8 +361,14 @@ describe("drux web UI", { timeout: 540_000 }, () => {
     await phone.keyboard.press("ArrowRight");
     assert.deepEqual(await visible(), ["beta"]);
     assert.equal(await phone.getAttribute('[role="tab"][aria-selected="true"]', "aria-controls"), "answer-1");
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the page fits the phone's width (overflow ${overflow}px)`);
+    await phone.screenshot({ path: config.screenshot.replace(/\.png$/, "-phone.png"), fullPage: true });
+    const overflow = await phone.evaluate(() => ({
+      pixels: document.documentElement.scrollWidth - window.innerWidth,
+      widest: [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(-3).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.getBoundingClientRect().right}`),
+    }));
+    assert.ok(overflow.pixels <= 0, `the page fits the phone's width: ${JSON.stringify(overflow)}`);
     await phone.close();
   });
 

@@ -88,9 +88,10 @@ async function waitForLog(stack, entry, pattern, seconds) {
 
 // llama-server on a port the kernel picks, one CPU thread, never reaching for the network.
 // Returns its OpenAI-compatible base URL once GET /health answers 200.
-export async function startLlamaServer(stack, binary, model) {
+// contextSize is shared by the two parallel slots.
+export async function startLlamaServer(stack, binary, model, contextSize) {
   const entry = stack.spawn(`llama-server-${path.basename(model, ".gguf")}`, binary, [
-    "--model", model, "--host", "127.0.0.1", "--port", "0", "--ctx-size", "2048", "--parallel", "2",
+    "--model", model, "--host", "127.0.0.1", "--port", "0", "--ctx-size", String(contextSize), "--parallel", "2",
     "--threads", "1", "--threads-batch", "1", "--no-webui", "--no-warmup", "--offline",
   ]);
   const [, port] = await waitForLog(stack, entry, /listening on http:\/\/127\.0\.0\.1:(\d+)/, 60);

@@ -376,6 +376,42 @@ TEST_F(ServerTest, OnlyPremiumAccountsMayAskThePremiumPanel) {
   EXPECT_GT(result["result"]["total_cost_usd"].get<double>(), 0);
 }
 
+TEST_F(ServerTest, UsersSetTierMakesAnAccountPremium) {
+  const int port = StartServer();
+  HttpTestClient user(port);
+  SignUp(user, "ada@example.com");
+  const std::string body = json({{"question", kScriptQuestion}, {"panel", "premium"}}).dump();
+  EXPECT_EQ(user.Post("/api/questions", body).status, 403);
+  const auto run = test::RunProcess(
+      {DRUX_BINARY, "users", "set-tier", "ada@example.com", "premium", "--store", store_});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(json::parse(user.Request("GET", "/api/me").body)["user"]["tier"], "premium");
+  EXPECT_EQ(user.Post("/api/questions", body).status, 202);
+  const auto unknown = test::RunProcess(
+      {DRUX_BINARY, "users", "set-tier", "nobody@example.com", "premium", "--store", store_});
+  EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST_F(ServerTest, AnonymousQuestionsAreRateLimitedPerAddress) {
+  HttpTestClient client(StartServer());
+  client.FetchCsrfToken();
+  const std::string body = json({{"question", kScriptQuestion}, {"panel", "replay"}}).dump();
+  int accepted = 0;
+  HttpReply limited;
+  for (int i = 0; i < 8 && limited.status == 0; ++i) {
+    const HttpReply reply = client.Post("/api/questions", body);
+    if (reply.status == 202) {
+      ++accepted;
+    } else {
+      limited = reply;
+    }
+  }
+  EXPECT_EQ(accepted, 5);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body)["error"]["code"], "rate_limited");
+  EXPECT_GE(std::stoi(limited.headers["retry-after"]), 1);
+}
+
 TEST_F(ServerTest, OversizedBodyIs413) {
   HttpTestClient client(StartServer());
   client.FetchCsrfToken();

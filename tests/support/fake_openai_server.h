@@ -61,9 +61,9 @@ class FakeOpenAiServer {
     std::string structured_answer = "";
     // Request n (counted from 0) follows script[n]; requests past the script follow
     // behavior, status and retry_after_seconds.
-    std::vector<Step> script;
+    std::vector<Step> script = {};
     int status = 0;
-    Usage usage;
+    Usage usage = {};
   };
 
   // The content pieces kInvalidUtf8 streams: "é" split across two chunks, then a byte
