@@ -1,11 +1,13 @@
 #include "engine/ask.h"
 
 #include <chrono>
+#include <memory>
 
 #include "analysis/lexical_similarity.h"
 #include "engine/local_models.h"
 #include "engine/moa_rounds.h"
 #include "engine/synthesizer_choice.h"
+#include "runner/hooked_provider.h"
 #include "synthesis/anonymized_answers.h"
 #include "synthesis/synthesize.h"
 
@@ -53,6 +55,13 @@ Synthesis SynthesizeResult(const Result& result, const std::vector<PanelMember>&
             StrongestMember(specs, result.answers, result.analysis.representative)) {
       synthesizer = MakeSynthesizer(specs[*strongest], members, index, on_progress, cancel);
     }
+  }
+  // The synthesizer's calls cost money too: the same budget hooks as the members'.
+  if (synthesizer && synthesizer->provider &&
+      (options.run.before_priced_call || options.run.after_call)) {
+    synthesizer->provider =
+        std::make_shared<HookedProvider>(synthesizer->provider, synthesizer->spec,
+                                         options.run.before_priced_call, options.run.after_call);
   }
   const SynthesisEventSink on_event =
       synthesizer ? SynthesisProgress(on_progress, index, synthesizer->spec.name)
