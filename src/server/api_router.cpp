@@ -8,6 +8,19 @@ namespace {
 
 constexpr std::string_view kQuestionsPrefix = "/api/questions/";
 constexpr std::string_view kEventsSuffix = "/events";
+constexpr std::string_view kCompareSuffix = "/compare";
+constexpr std::string_view kComparePrefix = "/api/compare/";
+
+// The id in kQuestionsPrefix + ID + suffix, or "" when path is not of that form.
+std::string_view QuestionIdBefore(std::string_view path, std::string_view suffix) {
+  if (!path.starts_with(kQuestionsPrefix) || !path.ends_with(suffix) ||
+      path.size() <= kQuestionsPrefix.size() + suffix.size()) {
+    return {};
+  }
+  const std::string_view id =
+      path.substr(kQuestionsPrefix.size(), path.size() - kQuestionsPrefix.size() - suffix.size());
+  return id.find('/') == std::string_view::npos ? id : std::string_view();
+}
 
 RoutedResponse Respond(HttpResponse response, std::string route) {
   RoutedResponse routed;
@@ -69,11 +82,17 @@ RoutedResponse ApiRouter::RouteApi(HttpRequest& request, std::string_view path,
                                    const std::string& client_ip) {
   if (request.method() == http::verb::post) return RoutePost(request, path, client_ip);
   if (!IsGet(request)) return MethodNotAllowed(request, std::string(path), "GET, POST");
-  if (path.starts_with(kQuestionsPrefix) && path.ends_with(kEventsSuffix)) {
-    const std::string_view id = path.substr(
-        kQuestionsPrefix.size(), path.size() - kQuestionsPrefix.size() - kEventsSuffix.size());
-    if (!id.empty() && id.find('/') == std::string_view::npos) {
-      return questions_.Events(request, std::string(id));
+  if (const std::string_view id = QuestionIdBefore(path, kEventsSuffix); !id.empty()) {
+    return questions_.Events(request, std::string(id));
+  }
+  if (path.starts_with(kComparePrefix)) {
+    const std::string_view ids = path.substr(kComparePrefix.size());
+    const std::size_t slash = ids.find('/');
+    if (slash != std::string_view::npos && slash > 0 && slash + 1 < ids.size() &&
+        ids.find('/', slash + 1) == std::string_view::npos) {
+      return Respond(questions_.Compare(request, std::string(ids.substr(0, slash)),
+                                        std::string(ids.substr(slash + 1))),
+                     "/api/compare/:a/:b");
     }
   }
   if (path == "/api/me") {
@@ -93,14 +112,16 @@ RoutedResponse ApiRouter::RouteApi(HttpRequest& request, std::string_view path,
 
 RoutedResponse ApiRouter::RoutePost(HttpRequest& request, std::string_view path,
                                     const std::string& client_ip) {
-  const std::string route(path);
-  const bool known = path == "/api/questions" || path == "/api/auth/signup" ||
+  const std::string_view compared = QuestionIdBefore(path, kCompareSuffix);
+  const std::string route = compared.empty() ? std::string(path) : "/api/questions/:id/compare";
+  const bool known = !compared.empty() || path == "/api/questions" || path == "/api/auth/signup" ||
                      path == "/api/auth/signin" || path == "/api/auth/signout" ||
                      path == "/api/tokens";
   if (!known) {
-    return Respond(ErrorResponse(http::status::not_found, "not_found",
-                                 "There is no API endpoint " + route + ".", request.version()),
-                   "(unknown)");
+    return Respond(
+        ErrorResponse(http::status::not_found, "not_found",
+                      "There is no API endpoint " + std::string(path) + ".", request.version()),
+        "(unknown)");
   }
   const Caller caller = accounts_.Identify(request);
   if (auto rejected = accounts_.CheckCsrf(request, caller)) {
@@ -108,6 +129,9 @@ RoutedResponse ApiRouter::RoutePost(HttpRequest& request, std::string_view path,
   }
   if (path == "/api/questions") {
     return Respond(questions_.Ask(request, caller, client_ip), route);
+  }
+  if (!compared.empty()) {
+    return Respond(questions_.AskAgain(request, caller, client_ip, std::string(compared)), route);
   }
   if (path == "/api/auth/signup") return Respond(accounts_.SignUp(request), route);
   if (path == "/api/auth/signin") return Respond(accounts_.SignIn(request), route);

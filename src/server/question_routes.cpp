@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/question.h"
+#include "engine/compare_json.h"
 #include "server/auth/panel_access.h"
 #include "server/http_responses.h"
 #include "server/question_json.h"
@@ -78,7 +79,34 @@ HttpResponse QuestionRoutes::Ask(const HttpRequest& request, const Caller& calle
   }
   const auto question = ValidateQuestion(body["question"].get<std::string>());
   if (!question) return ErrorFor(question.error(), version);
-  const std::string panel_name = body.value("panel", config_.default_panel);
+  return Start(request, caller, client_ip, question->text,
+               body.value("panel", config_.default_panel), "/q/");
+}
+
+HttpResponse QuestionRoutes::AskAgain(const HttpRequest& request, const Caller& caller,
+                                      const std::string& client_ip, const std::string& id) {
+  const unsigned version = request.version();
+  const json body = json::parse(request.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("panel") ||
+      !body["panel"].is_string()) {
+    return ErrorResponse(http::status::bad_request, "invalid_argument",
+                         "Send JSON {\"panel\": \"NAME\"}: the panel to ask the question again.",
+                         version);
+  }
+  const auto stored = store_.GetQuestion(id);
+  if (!stored) return ErrorFor(stored.error(), version);
+  if (!*stored) {
+    return ErrorResponse(http::status::not_found, "not_found", "There is no question " + id + ".",
+                         version);
+  }
+  return Start(request, caller, client_ip, (*stored)->question, body["panel"].get<std::string>(),
+               "/compare/" + id + "/");
+}
+
+HttpResponse QuestionRoutes::Start(const HttpRequest& request, const Caller& caller,
+                                   const std::string& client_ip, const std::string& question,
+                                   const std::string& panel_name, const std::string& url_prefix) {
+  const unsigned version = request.version();
   const auto panel = ResolvePanel(config_, panel_name);
   if (!panel) {
     return ErrorResponse(http::status::bad_request, "invalid_argument", panel.error().message,
@@ -99,15 +127,16 @@ HttpResponse QuestionRoutes::Ask(const HttpRequest& request, const Caller& calle
       return response;
     }
   }
-  const auto id = questions_.Start(question->text, *panel, caller.user);
+  const auto id = questions_.Start(question, *panel, caller.user);
   if (!id) {
     return ErrorResponse(http::status::service_unavailable, "unavailable", id.error().message,
                          version);
   }
-  return JsonResponse(
-      http::status::accepted,
-      Dump({{"id", *id}, {"url", "/q/" + *id}, {"events", "/api/questions/" + *id + "/events"}}),
-      version);
+  return JsonResponse(http::status::accepted,
+                      Dump({{"id", *id},
+                            {"url", url_prefix + *id},
+                            {"events", "/api/questions/" + *id + "/events"}}),
+                      version);
 }
 
 HttpResponse QuestionRoutes::History(const HttpRequest& request, const Caller& caller) {
@@ -128,25 +157,71 @@ HttpResponse QuestionRoutes::History(const HttpRequest& request, const Caller& c
   return JsonResponse(http::status::ok, Dump({{"questions", list}}), request.version());
 }
 
-HttpResponse QuestionRoutes::Get(const HttpRequest& request, const std::string& id) {
-  if (const auto cached = cache_.Get(id)) return CachedResponse(request, *cached);
+Expected<std::optional<QuestionRoutes::QuestionObject>> QuestionRoutes::Load(
+    const std::string& id) {
+  if (const auto cached = cache_.Get(id)) return QuestionObject{cached->body, true, true};
   if (const auto hub = questions_.LiveHub(id)) {
     // Finished but still being stored: the final object is the result event's data.
-    if (auto result = hub->LastOf("result")) {
-      return JsonResponse(http::status::ok, std::move(*result), request.version());
-    }
+    if (auto result = hub->LastOf("result")) return QuestionObject{std::move(*result), true, false};
   }
   const auto stored = store_.GetQuestion(id);
-  if (!stored) return ErrorFor(stored.error(), request.version());
-  if (!*stored) {
+  if (!stored) return tl::unexpected(stored.error());
+  if (!*stored) return std::nullopt;
+  const bool complete = (*stored)->state == QuestionState::kComplete;
+  return QuestionObject{QuestionObjectJson(**stored), complete, complete};
+}
+
+HttpResponse QuestionRoutes::Get(const HttpRequest& request, const std::string& id) {
+  if (const auto cached = cache_.Get(id)) return CachedResponse(request, *cached);
+  auto loaded = Load(id);
+  if (!loaded) return ErrorFor(loaded.error(), request.version());
+  if (!*loaded) {
     return ErrorResponse(http::status::not_found, "not_found", "There is no question " + id + ".",
                          request.version());
   }
-  std::string body = QuestionObjectJson(**stored);
-  if ((*stored)->state != QuestionState::kComplete) {
-    return JsonResponse(http::status::ok, std::move(body), request.version());
+  QuestionObject& object = **loaded;
+  if (!object.cacheable) {
+    return JsonResponse(http::status::ok, std::move(object.body), request.version());
   }
-  return CachedResponse(request, *cache_.Put(id, std::move(body)));
+  return CachedResponse(request, *cache_.Put(id, std::move(object.body)));
+}
+
+HttpResponse QuestionRoutes::Compare(const HttpRequest& request, const std::string& a,
+                                     const std::string& b) {
+  const unsigned version = request.version();
+  // Question ids never hold '/', so this key is no question's.
+  const std::string key = "compare/" + a + "/" + b;
+  if (const auto cached = cache_.Get(key)) return CachedResponse(request, *cached);
+  json out = json::object();
+  bool complete = true;
+  bool cacheable = true;
+  std::string results[2];
+  const std::string* ids[2] = {&a, &b};
+  const char* names[2] = {"a", "b"};
+  for (int side = 0; side < 2; ++side) {
+    auto loaded = Load(*ids[side]);
+    if (!loaded) return ErrorFor(loaded.error(), version);
+    if (!*loaded) {
+      return ErrorResponse(http::status::not_found, "not_found",
+                           "There is no question " + *ids[side] + ".", version);
+    }
+    json object = json::parse((*loaded)->body, nullptr, false);
+    const bool has_result =
+        object.is_object() && object.contains("result") && object["result"].is_object();
+    complete = complete && (*loaded)->complete && has_result;
+    cacheable = cacheable && (*loaded)->cacheable;
+    if (has_result) results[side] = Dump(object["result"]);
+    out[names[side]] = object.is_discarded() ? json(nullptr) : std::move(object);
+  }
+  out["comparison"] = nullptr;
+  if (complete) {
+    const auto comparison = CompareResultJsons(results[0], results[1]);
+    if (!comparison) return ErrorFor(comparison.error(), version);
+    out["comparison"] = json::parse(ComparisonToJson(*comparison, -1));
+  }
+  std::string body = Dump(out);
+  if (!complete || !cacheable) return JsonResponse(http::status::ok, std::move(body), version);
+  return CachedResponse(request, *cache_.Put(key, std::move(body)));
 }
 
 RoutedResponse QuestionRoutes::Events(const HttpRequest& request, const std::string& id) {

@@ -19,6 +19,13 @@ bool IsAppRoute(std::string_view path) {
     const std::string_view id = path.substr(3);
     return !id.empty() && id.find('/') == std::string_view::npos;
   }
+  if (path.starts_with("/compare/")) {
+    // /compare/A/B: two ids.
+    const std::string_view ids = path.substr(9);
+    const std::size_t slash = ids.find('/');
+    return slash != std::string_view::npos && slash > 0 && slash + 1 < ids.size() &&
+           ids.find('/', slash + 1) == std::string_view::npos;
+  }
   return false;
 }
 

@@ -1,6 +1,6 @@
 // The browser UI's built files from a web root: index.html for the UI's own routes ("/",
-// "/q/ID", "/history"), other files by path with their content type, a long cache for the
-// content-hashed files under /assets/, and nothing outside the root.
+// "/q/ID", "/compare/A/B", "/history"), other files by path with their content type, a long
+// cache for the content-hashed files under /assets/, and nothing outside the root.
 #pragma once
 
 #include <filesystem>

@@ -316,6 +316,16 @@ describe("drux web UI", { timeout: 540_000 }, () => {
     assert.equal(refused.body.error.code, "forbidden");
   });
 
+  step("shows a free user the frontier action disabled, saying why", async () => {
+    await page.goto(`${base}/q/${encodeURIComponent(questionId)}`);
+    await waitForResult(page);
+    const action = page.locator(".result-actions button.run-frontier");
+    await action.waitFor();
+    assert.equal(await action.isDisabled(), true);
+    assert.equal(await action.getAttribute("data-panel"), "frontier");
+    assert.match(await page.textContent("#run-frontier-note"), /premium — sign in/);
+  });
+
   step("lets a premium user run the premium panel, with its cost", async () => {
     await signOut();
     await signUp("premium@example.com");
@@ -328,6 +338,40 @@ describe("drux web UI", { timeout: 540_000 }, () => {
     assert.ok(frontier.ok, JSON.stringify(frontier.error));
     assert.ok(frontier.cost_usd > 0, "a priced member costs something");
     assert.doesNotMatch(await page.textContent('.answer-panel[data-model="frontier"] .metrics'), /Cost \$0$/);
+  });
+
+  step("runs a result on the frontier panel and compares the two side by side", async () => {
+    await page.goto(`${base}/q/${encodeURIComponent(questionId)}`);
+    await waitForResult(page);
+    await page.click(".result-actions button.run-frontier:not([disabled])");
+    await page.waitForURL(/\/compare\/[^/]+\/[^/]+$/);
+    const [a, b] = new URL(page.url()).pathname.split("/").slice(2).map(decodeURIComponent);
+    assert.equal(a, questionId);
+    const figure = page.locator('[data-testid="synthesis-agreement"]');
+    await figure.waitFor({ timeout: 180_000 });
+    assert.equal(await page.locator('.compare-column article.result[data-state="complete"]').count(), 2);
+    const both = await api(`/api/compare/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
+    assert.equal(both.b.panel, "frontier");
+    assert.ok(both.comparison, "both are complete: the comparison is there");
+    const percent = Math.round(both.comparison.synthesis_agreement * 100);
+    assert.equal(await figure.textContent(), `How far the two syntheses agree: ${percent} %`);
+    assert.equal(await page.textContent("h1.question"), QUESTION);
+    for (const [side, record] of [["a", both.a], ["b", both.b]]) {
+      const column = page.locator(`.compare-column[data-side="${side}"]`);
+      assert.ok((await column.locator('[data-testid="panel-status"]').textContent()).includes(record.result.panel.name));
+      assert.equal(await column.locator('[data-testid="consensus-score"] .number').textContent(),
+        `${Math.round(record.result.analysis.consensus.score)} %`);
+      assert.equal(await column.locator(".agreements li").count(), record.result.analysis.agreements.length);
+      assert.equal(await column.locator(".synthesis-html").count(), 1);
+    }
+    for (const [testid, points] of [["shared-points", both.comparison.shared_points],
+      ["only-a", both.comparison.only_a], ["only-b", both.comparison.only_b]]) {
+      assert.equal(await page.locator(`[data-testid="${testid}"] li`).count(), points.length, testid);
+    }
+    await page.reload();
+    await figure.waitFor();
+    assert.equal(await figure.textContent(), `How far the two syntheses agree: ${percent} %`);
+    assert.equal(await page.locator('.compare-column article.result[data-state="complete"]').count(), 2);
   });
 
   step("renders HTML in model output inert", async () => {

@@ -120,7 +120,7 @@ const XSS_OUTPUT = 'Here is an example: <script>window.__xss=1</script> and <img
 
 // The recorded answers and the configuration: the free panel `open` (three replay members,
 // one of which fails the main question because it has no record of it, and a streaming
-// tiny model) and the premium panel `premium` (a priced llama-server member).
+// tiny model) and the premium panels `premium` and `frontier` (a priced llama-server member).
 export function writeFixtures(dir, { fastEndpoint, slowEndpoint, question, xssQuestion, premiumQuestion }) {
   const file = (name, text) => {
     const full = path.join(dir, name);
@@ -183,6 +183,8 @@ timeout_seconds = 120
 [panels]
 open = ["alpha", "beta", "gamma", "tiny"]
 premium = ["frontier", "alpha"]
+# Replaces the built-in cloud panel of that name: "Run on frontier models" asks it.
+frontier = ["frontier", "alpha"]
 `;
   return file("drux.toml", toml);
 }

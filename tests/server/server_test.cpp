@@ -376,6 +376,89 @@ TEST_F(ServerTest, OnlyPremiumAccountsMayAskThePremiumPanel) {
   EXPECT_GT(result["result"]["total_cost_usd"].get<double>(), 0);
 }
 
+TEST_F(ServerTest, CompareAsksTheQuestionAgainOnAPremiumPanelAndComparesTheResults) {
+  const int port = StartServer({"--premium-email", "vip@example.com"});
+  HttpTestClient vip(port);
+  SignUp(vip, "vip@example.com");
+  const std::string a = Ask(vip, "Name a colour.");
+  vip.ReadEvents("/api/questions/" + a + "/events");
+
+  const HttpReply started =
+      vip.Post("/api/questions/" + a + "/compare", json({{"panel", "premium"}}).dump());
+  ASSERT_EQ(started.status, 202) << started.body;
+  const json created = json::parse(started.body);
+  const std::string b = created["id"];
+  EXPECT_EQ(created["url"], "/compare/" + a + "/" + b);
+  EXPECT_EQ(created["events"], "/api/questions/" + b + "/events");
+  const auto events = vip.ReadEvents(created["events"].get<std::string>());
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, "result");
+
+  const HttpReply first = vip.Request("GET", "/api/compare/" + a + "/" + b);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const json both = json::parse(first.body);
+  EXPECT_EQ(both["a"], json::parse(vip.Request("GET", "/api/questions/" + a).body));
+  EXPECT_EQ(both["b"]["question"], "Name a colour.");
+  EXPECT_EQ(both["b"]["panel"], "premium");
+  EXPECT_EQ(both["b"]["state"], "complete");
+  const json& comparison = both["comparison"];
+  ASSERT_TRUE(comparison.is_object()) << first.body;
+  EXPECT_EQ(comparison["panels"], json({"tiny", "premium"}));
+  EXPECT_GE(comparison["synthesis_agreement"].get<double>(), 0.0);
+  EXPECT_LE(comparison["synthesis_agreement"].get<double>(), 1.0);
+  for (const char* list : {"shared_points", "only_a", "only_b"}) {
+    EXPECT_TRUE(comparison[list].is_array()) << list;
+  }
+
+  // Both complete: immutable, with an ETag.
+  ASSERT_TRUE(first.headers.contains("etag"));
+  EXPECT_EQ(first.headers.at("cache-control"), "public, max-age=31536000, immutable");
+  const HttpReply again = vip.Request("GET", "/api/compare/" + a + "/" + b);
+  EXPECT_EQ(again.body, first.body);
+  const HttpReply not_modified = vip.Request("GET", "/api/compare/" + a + "/" + b, "",
+                                             {{"If-None-Match", first.headers.at("etag")}});
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_TRUE(not_modified.body.empty());
+  EXPECT_EQ(vip.Request("GET", "/compare/" + a + "/" + b).status, 200);
+}
+
+TEST_F(ServerTest, CompareIsForbiddenToFreeAccountsAnd404ForUnknownIds) {
+  const int port = StartServer({"--premium-email", "vip@example.com"});
+  HttpTestClient free_user(port);
+  SignUp(free_user, "free@example.com");
+  const std::string a = Ask(free_user, "Name a colour.");
+  const std::string premium = json({{"panel", "premium"}}).dump();
+  const HttpReply refused = free_user.Post("/api/questions/" + a + "/compare", premium);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], "forbidden");
+  const HttpReply no_csrf = free_user.Request("POST", "/api/questions/" + a + "/compare", premium);
+  EXPECT_EQ(json::parse(no_csrf.body)["error"]["code"], "csrf");
+
+  HttpTestClient vip(port);
+  SignUp(vip, "vip@example.com");
+  EXPECT_EQ(vip.Post("/api/questions/nosuchid/compare", premium).status, 404);
+  EXPECT_EQ(vip.Post("/api/questions/" + a + "/compare", "{}").status, 400);
+  EXPECT_EQ(vip.Request("GET", "/api/compare/nosuchid/" + a).status, 404);
+  EXPECT_EQ(vip.Request("GET", "/api/compare/" + a + "/nosuchid").status, 404);
+}
+
+TEST_F(ServerTest, ComparisonIsNullWhileEitherQuestionRuns) {
+  HttpTestClient client(StartServer());
+  const std::string a = Ask(client, "Will this finish?");
+  client.ReadEvents("/api/questions/" + a + "/events");
+  const HttpReply started =
+      client.Post("/api/questions/" + a + "/compare", json({{"panel", "stuck"}}).dump());
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string b = json::parse(started.body)["id"];
+  const HttpReply running = client.Request("GET", "/api/compare/" + a + "/" + b);
+  ASSERT_EQ(running.status, 200);
+  const json both = json::parse(running.body);
+  EXPECT_EQ(both["a"]["state"], "complete");
+  EXPECT_EQ(both["b"]["state"], "running");
+  EXPECT_TRUE(both["comparison"].is_null());
+  EXPECT_FALSE(running.headers.contains("etag"));
+}
+
 TEST_F(ServerTest, UsersSetTierMakesAnAccountPremium) {
   const int port = StartServer();
   HttpTestClient user(port);

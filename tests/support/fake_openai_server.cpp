@@ -1,25 +1,16 @@
 #include "support/fake_openai_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <charconv>
 #include <cstdio>
-#include <cstring>
-#include <functional>
 #include <iterator>
 #include <vector>
 
+#include "support/http_wire.h"
+
 namespace drux::test {
 namespace {
-
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 // A JSON string literal. Bytes >= 0x80 pass through untouched, which is how kInvalidUtf8
 // gets raw invalid UTF-8 into its JSON.
@@ -114,26 +105,6 @@ std::string HttpResponse(const std::string& status, const std::string& content_t
          "Connection: close\r\n\r\n" + body;
 }
 
-bool SendAll(int socket, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t sent = ::send(socket, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(sent));
-  }
-  return true;
-}
-
-std::string Lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string Trim(const std::string& text) {
-  const std::size_t first = text.find_first_not_of(" \t");
-  const std::size_t last = text.find_last_not_of(" \t\r");
-  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
-}
-
 // Whether a JSON request body says "stream": true, with any spacing.
 bool AsksToStream(const std::string& body) {
   const std::size_t key = body.find("\"stream\"");
@@ -144,100 +115,23 @@ bool AsksToStream(const std::string& body) {
   return at != std::string::npos && body.compare(at, 4, "true") == 0;
 }
 
-struct HttpRequestRead {
-  std::string path;
-  std::map<std::string, std::string> headers;
-  std::string body;
-};
-
-// Reads one request; false when the client went away or sent something unusable.
-bool ReadRequest(int socket, HttpRequestRead& request) {
-  std::string received;
-  std::size_t header_end = std::string::npos;
-  char buffer[16 * 1024];
-  while ((header_end = received.find("\r\n\r\n")) == std::string::npos) {
-    if (received.size() > kMaxHeaderBytes) return false;
-    const ssize_t count = ::recv(socket, buffer, sizeof buffer, 0);
-    if (count <= 0) return false;
-    received.append(buffer, static_cast<std::size_t>(count));
-  }
-  const std::size_t request_line_end = received.find("\r\n");
-  const std::size_t path_start = received.find(' ') + 1;
-  request.path = received.substr(path_start, received.rfind(' ', request_line_end) - path_start);
-  std::size_t line_start = request_line_end + 2;
-  while (line_start < header_end) {
-    const std::size_t line_end = received.find("\r\n", line_start);
-    const std::string line = received.substr(line_start, line_end - line_start);
-    const std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      request.headers[Lowercase(line.substr(0, colon))] = Trim(line.substr(colon + 1));
-    }
-    line_start = line_end + 2;
-  }
-  std::size_t body_size = 0;
-  if (const auto length = request.headers.find("content-length"); length != request.headers.end()) {
-    const std::string& digits = length->second;
-    const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), body_size);
-    if (parsed.ec != std::errc()) return false;
-  }
-  request.body = received.substr(header_end + 4);
-  if (request.body.size() < body_size && Lowercase(request.headers["expect"]) == "100-continue" &&
-      !SendAll(socket, "HTTP/1.1 100 Continue\r\n\r\n")) {
-    return false;
-  }
-  while (request.body.size() < body_size) {
-    const ssize_t count = ::recv(socket, buffer, sizeof buffer, 0);
-    if (count <= 0) return false;
-    request.body.append(buffer, static_cast<std::size_t>(count));
-  }
-  return true;
-}
-
 }  // namespace
 
 FakeOpenAiServer::FakeOpenAiServer() : FakeOpenAiServer(Options{}) {}
 
-FakeOpenAiServer::FakeOpenAiServer(Options options) : options_(std::move(options)) {}
+FakeOpenAiServer::FakeOpenAiServer(Options options)
+    : options_(std::move(options)), server_([this](int socket) { Serve(socket); }) {}
 
 FakeOpenAiServer::~FakeOpenAiServer() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    // Wakes connection threads blocked in recv or send; their sockets stay theirs to close.
-    for (Connection& connection : connections_) {
-      if (connection.socket >= 0) ::shutdown(connection.socket, SHUT_RDWR);
-    }
-  }
-  stopped_.notify_all();
-  if (listen_socket_ >= 0) ::shutdown(listen_socket_, SHUT_RDWR);  // wakes accept()
-  if (acceptor_.joinable()) acceptor_.join();
-  for (Connection& connection : connections_) connection.thread.join();
-  if (listen_socket_ >= 0) ::close(listen_socket_);
+  server_.Stop();
 }
 
 std::string FakeOpenAiServer::Start() {
-  const auto fail = [this](const char* step) {
-    ADD_FAILURE() << "FakeOpenAiServer could not " << step << ": " << std::strerror(errno);
-    if (listen_socket_ >= 0) ::close(listen_socket_);
-    listen_socket_ = -1;
-    return std::string();
-  };
-  listen_socket_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_socket_ < 0) return fail("create a socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;  // the kernel picks a free port
-  socklen_t size = sizeof address;
-  if (::bind(listen_socket_, reinterpret_cast<sockaddr*>(&address), size) != 0) {
-    return fail("bind to 127.0.0.1");
+  if (const auto started = server_.Start(); !started) {
+    ADD_FAILURE() << "FakeOpenAiServer " << started.error().message;
+    return "";
   }
-  if (::listen(listen_socket_, SOMAXCONN) != 0) return fail("listen");
-  if (::getsockname(listen_socket_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return fail("read its port");
-  }
-  acceptor_ = std::thread(&FakeOpenAiServer::AcceptConnections, this);
-  return "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/v1";
+  return server_.base_url() + "/v1";
 }
 
 int FakeOpenAiServer::request_count() const {
@@ -260,71 +154,27 @@ std::string FakeOpenAiServer::last_request_body() const {
   return last_body_;
 }
 
-void FakeOpenAiServer::AcceptConnections() {
-  while (true) {
-    const int socket = ::accept4(listen_socket_, nullptr, nullptr, SOCK_CLOEXEC);
-    JoinFinishedConnections();
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      if (socket >= 0) ::close(socket);
-      return;
-    }
-    if (socket < 0) continue;  // an aborted connection, or EINTR
-    Connection& connection = connections_.emplace_back();
-    connection.socket = socket;
-    connection.thread = std::thread(&FakeOpenAiServer::Serve, this, std::ref(connection));
-  }
-}
-
-// A thread per connection would pile up under a benchmark's thousands of requests, so
-// finished ones are joined as new ones arrive.
-void FakeOpenAiServer::JoinFinishedConnections() {
-  std::list<Connection> finished;
+void FakeOpenAiServer::Serve(int socket) {
+  HttpRequest request;
+  if (!ReadHttpRequest(socket, request)) return;
+  Step step{options_.behavior, options_.status, options_.retry_after_seconds};
   {
     std::lock_guard lock(mutex_);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      const auto next = std::next(it);
-      if (it->finished) finished.splice(finished.end(), connections_, it);
-      it = next;
+    if (static_cast<std::size_t>(request_count_) < options_.script.size()) {
+      step = options_.script[static_cast<std::size_t>(request_count_)];
     }
+    ++request_count_;
+    last_path_ = request.target;
+    last_headers_ = request.headers;
+    last_body_ = request.body;
   }
-  for (Connection& connection : finished) connection.thread.join();
-}
-
-void FakeOpenAiServer::Serve(Connection& connection) {
-  const int socket = connection.socket;
-  HttpRequestRead request;
-  if (ReadRequest(socket, request)) {
-    Step step{options_.behavior, options_.status, options_.retry_after_seconds};
-    {
-      std::lock_guard lock(mutex_);
-      if (static_cast<std::size_t>(request_count_) < options_.script.size()) {
-        step = options_.script[static_cast<std::size_t>(request_count_)];
-      }
-      ++request_count_;
-      last_path_ = request.path;
-      last_headers_ = request.headers;
-      last_body_ = request.body;
-    }
-    if (step.behavior == Behavior::kHang) {
-      std::unique_lock lock(mutex_);
-      stopped_.wait(lock, [this] { return stopping_; });
-    } else if (WaitUnlessStopped(std::chrono::milliseconds(options_.delay_ms))) {
-      const bool structured = request.body.find("\"response_format\"") != std::string::npos;
-      SendAll(socket, Respond(step, AsksToStream(request.body), structured,
-                              request.headers["authorization"]));
-    }
+  if (step.behavior == Behavior::kHang) {
+    server_.AwaitStop();
+  } else if (!server_.AwaitStop(std::chrono::milliseconds(options_.delay_ms))) {
+    const bool structured = request.body.find("\"response_format\"") != std::string::npos;
+    SendAll(socket, Respond(step, AsksToStream(request.body), structured,
+                            request.headers["authorization"]));
   }
-  ::shutdown(socket, SHUT_WR);
-  std::lock_guard lock(mutex_);
-  ::close(socket);
-  connection.socket = -1;
-  connection.finished = true;
-}
-
-bool FakeOpenAiServer::WaitUnlessStopped(std::chrono::milliseconds duration) {
-  std::unique_lock lock(mutex_);
-  return !stopped_.wait_for(lock, duration, [this] { return stopping_; });
 }
 
 std::string FakeOpenAiServer::Respond(const Step& step, bool stream, bool structured,

@@ -3,16 +3,12 @@
 // A test double for behaviour no real server (llama-server) can be made to produce.
 #pragma once
 
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <list>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "support/loopback_server.h"
 
 namespace drux::test {
 
@@ -91,31 +87,17 @@ class FakeOpenAiServer {
   std::string last_request_body() const;
 
  private:
-  struct Connection {
-    int socket = -1;  // -1 once the connection's thread closed it
-    bool finished = false;
-    std::thread thread;
-  };
-
-  void AcceptConnections();
-  void Serve(Connection& connection);
+  void Serve(int socket);
   std::string Respond(const Step& step, bool stream, bool structured,
                       const std::string& authorization) const;
-  // Sleeps for duration or until the server stops; returns false when it stopped.
-  bool WaitUnlessStopped(std::chrono::milliseconds duration);
-  void JoinFinishedConnections();
 
   const Options options_;
-  int listen_socket_ = -1;
-  std::thread acceptor_;
   mutable std::mutex mutex_;
-  std::condition_variable stopped_;
-  bool stopping_ = false;
-  std::list<Connection> connections_;
   int request_count_ = 0;
   std::string last_path_;
   std::map<std::string, std::string> last_headers_;
   std::string last_body_;
+  LoopbackServer server_;  // last: its threads stop before the state they use goes away
 };
 
 }  // namespace drux::test

@@ -1,71 +1,15 @@
 #include "support/file_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <string_view>
+
+#include "support/http_wire.h"
 
 namespace drux::test {
 namespace {
-
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-
-bool SendAll(int socket, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t sent = ::send(socket, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(sent));
-  }
-  return true;
-}
-
-std::string Lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string Trim(const std::string& text) {
-  const std::size_t first = text.find_first_not_of(" \t");
-  const std::size_t last = text.find_last_not_of(" \t\r");
-  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
-}
-
-// Reads one request head; false when the client went away or sent something unusable.
-bool ReadRequest(int socket, FileServer::Request& request) {
-  std::string received;
-  std::size_t header_end = std::string::npos;
-  char buffer[4096];
-  while ((header_end = received.find("\r\n\r\n")) == std::string::npos) {
-    if (received.size() > kMaxHeaderBytes) return false;
-    const ssize_t count = ::recv(socket, buffer, sizeof buffer, 0);
-    if (count <= 0) return false;
-    received.append(buffer, static_cast<std::size_t>(count));
-  }
-  const std::size_t request_line_end = received.find("\r\n");
-  const std::size_t target_start = received.find(' ') + 1;
-  const std::size_t target_end = received.rfind(' ', request_line_end);
-  if (target_start == 0 || target_end <= target_start) return false;
-  request.target = received.substr(target_start, target_end - target_start);
-  std::size_t line_start = request_line_end + 2;
-  while (line_start < header_end) {
-    const std::size_t line_end = received.find("\r\n", line_start);
-    const std::string line = received.substr(line_start, line_end - line_start);
-    const std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      request.headers[Lowercase(line.substr(0, colon))] = Trim(line.substr(colon + 1));
-    }
-    line_start = line_end + 2;
-  }
-  return true;
-}
 
 std::optional<std::uint64_t> ParseNumber(std::string_view text) {
   std::uint64_t value = 0;
@@ -104,53 +48,22 @@ std::string Head(const std::string& status, const std::string& content_type,
 
 }  // namespace
 
+FileServer::FileServer() : server_([this](int socket) { Serve(socket); }) {}
+
 FileServer::~FileServer() {
   Stop();
 }
 
 std::string FileServer::Start() {
-  const auto fail = [this](const char* step) {
-    ADD_FAILURE() << "FileServer could not " << step << ": " << std::strerror(errno);
-    if (listen_socket_ >= 0) ::close(listen_socket_);
-    listen_socket_ = -1;
-    return std::string();
-  };
-  listen_socket_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_socket_ < 0) return fail("create a socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;  // the kernel picks a free port
-  socklen_t size = sizeof address;
-  if (::bind(listen_socket_, reinterpret_cast<sockaddr*>(&address), size) != 0) {
-    return fail("bind to 127.0.0.1");
+  if (const auto started = server_.Start(); !started) {
+    ADD_FAILURE() << "FileServer " << started.error().message;
+    return "";
   }
-  if (::listen(listen_socket_, SOMAXCONN) != 0) return fail("listen");
-  if (::getsockname(listen_socket_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return fail("read its port");
-  }
-  port_ = ntohs(address.sin_port);
-  acceptor_ = std::thread(&FileServer::AcceptConnections, this);
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return server_.base_url();
 }
 
 void FileServer::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    // Wakes connection threads blocked in recv or send; their sockets stay theirs to close.
-    for (Connection& connection : connections_) {
-      if (connection.socket >= 0) ::shutdown(connection.socket, SHUT_RDWR);
-    }
-  }
-  stopped_.notify_all();
-  if (listen_socket_ >= 0) ::shutdown(listen_socket_, SHUT_RDWR);  // wakes accept()
-  if (acceptor_.joinable()) acceptor_.join();
-  for (Connection& connection : connections_) {
-    if (connection.thread.joinable()) connection.thread.join();
-  }
-  if (listen_socket_ >= 0) ::close(listen_socket_);  // from now on, connecting is refused
-  listen_socket_ = -1;
+  server_.Stop();
 }
 
 void FileServer::AddFile(const std::string& path, std::string bytes, std::string content_type) {
@@ -180,50 +93,15 @@ std::vector<FileServer::Request> FileServer::requests() const {
   return requests_;
 }
 
-void FileServer::AcceptConnections() {
-  while (true) {
-    const int socket = ::accept4(listen_socket_, nullptr, nullptr, SOCK_CLOEXEC);
-    JoinFinishedConnections();
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      if (socket >= 0) ::close(socket);
-      return;
-    }
-    if (socket < 0) continue;  // an aborted connection, or EINTR
-    Connection& connection = connections_.emplace_back();
-    connection.socket = socket;
-    connection.thread = std::thread(&FileServer::Serve, this, std::ref(connection));
-  }
-}
-
-void FileServer::JoinFinishedConnections() {
-  std::list<Connection> finished;
+void FileServer::Serve(int socket) {
+  HttpRequest read;
+  if (!ReadHttpRequest(socket, read)) return;
+  const Request request{std::move(read.target), std::move(read.headers)};
   {
     std::lock_guard lock(mutex_);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      const auto next = std::next(it);
-      if (it->finished) finished.splice(finished.end(), connections_, it);
-      it = next;
-    }
+    requests_.push_back(request);
   }
-  for (Connection& connection : finished) connection.thread.join();
-}
-
-void FileServer::Serve(Connection& connection) {
-  const int socket = connection.socket;
-  Request request;
-  if (ReadRequest(socket, request)) {
-    {
-      std::lock_guard lock(mutex_);
-      requests_.push_back(request);
-    }
-    Respond(socket, request);
-  }
-  ::shutdown(socket, SHUT_WR);
-  std::lock_guard lock(mutex_);
-  ::close(socket);
-  connection.socket = -1;
-  connection.finished = true;
+  Respond(socket, request);
 }
 
 void FileServer::Respond(int socket, const Request& request) {
@@ -239,8 +117,8 @@ void FileServer::Respond(int socket, const Request& request) {
     }
   }
   if (redirect) {
-    const std::string location = "http://127.0.0.1:" + std::to_string(port_) + redirect->target +
-                                 "?X-Amz-Signature=test&Expires=3600";
+    const std::string location =
+        server_.base_url() + redirect->target + "?X-Amz-Signature=test&Expires=3600";
     std::string headers = "Location: " + location + "\r\n";
     if (!redirect->linked_etag.empty()) {
       headers += "X-Linked-Etag: \"" + redirect->linked_etag + "\"\r\n";
@@ -297,10 +175,7 @@ void FileServer::SendFile(int socket, const Request& request, const File& file) 
     return;
   }
   SendAll(socket, body.substr(0, std::min(interrupt_after, body.size())));
-  if (*interruption == Interruption::kStall) {
-    std::unique_lock lock(mutex_);
-    stopped_.wait(lock, [this] { return stopping_; });
-  }
+  if (*interruption == Interruption::kStall) server_.AwaitStop();
 }
 
 }  // namespace drux::test

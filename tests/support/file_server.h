@@ -4,16 +4,15 @@
 // some bytes, Range ignored. Unknown paths answer 404. One request per connection.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "support/loopback_server.h"
 
 namespace drux::test {
 
@@ -36,7 +35,7 @@ class FileServer {
     std::map<std::string, std::string> headers;  // names in lower case
   };
 
-  FileServer() = default;
+  FileServer();
   // Stops (see Stop) and joins every thread.
   ~FileServer();
   FileServer(const FileServer&) = delete;
@@ -69,25 +68,12 @@ class FileServer {
     std::string bytes;
     std::string content_type;
   };
-  struct Connection {
-    int socket = -1;  // -1 once the connection's thread closed it
-    bool finished = false;
-    std::thread thread;
-  };
 
-  void AcceptConnections();
-  void Serve(Connection& connection);
+  void Serve(int socket);
   void Respond(int socket, const Request& request);
   void SendFile(int socket, const Request& request, const File& file);
-  void JoinFinishedConnections();
 
-  int listen_socket_ = -1;
-  int port_ = 0;
-  std::thread acceptor_;
   mutable std::mutex mutex_;
-  std::condition_variable stopped_;
-  bool stopping_ = false;
-  std::list<Connection> connections_;
   std::map<std::string, File> files_;
   std::map<std::string, Redirect> redirects_;
   std::optional<Interruption> interruption_;
@@ -95,6 +81,7 @@ class FileServer {
   int interrupted_responses_ = 0;
   bool ignore_range_ = false;
   std::vector<Request> requests_;
+  LoopbackServer server_;  // last: its threads stop before the state they use goes away
 };
 
 }  // namespace drux::test

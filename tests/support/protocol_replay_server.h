@@ -14,8 +14,9 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "support/loopback_server.h"
 
 namespace drux::test {
 
@@ -28,8 +29,8 @@ struct RecordedRequest {
 
 class ProtocolReplayServer {
  public:
-  ProtocolReplayServer() = default;
-  // Stops accepting and joins the server thread.
+  ProtocolReplayServer();
+  // Stops accepting, ends open connections and joins every thread.
   ~ProtocolReplayServer();
   ProtocolReplayServer(const ProtocolReplayServer&) = delete;
   ProtocolReplayServer& operator=(const ProtocolReplayServer&) = delete;
@@ -45,14 +46,12 @@ class ProtocolReplayServer {
   std::vector<RecordedRequest> requests() const;
 
  private:
-  void AcceptConnections();
   void Respond(int socket);
 
-  int listen_socket_ = -1;
-  std::thread acceptor_;
   mutable std::mutex mutex_;
   std::string response_;  // the file's text, comments dropped
   std::vector<RecordedRequest> requests_;
+  LoopbackServer server_;  // last: its threads stop before the state they use goes away
 };
 
 }  // namespace drux::test

@@ -1,6 +1,6 @@
 // The HTTP API client (docs/http-api.md). Every POST carries X-CSRF-Token: the token from
 // GET /api/me, renewed by sign-in and sign-up.
-import type { ApiError, HistoryItem, Me, Panels, QuestionRecord, User } from "./types";
+import type { ApiError, ComparedQuestions, HistoryItem, Me, Panels, QuestionRecord, User } from "./types";
 
 export class ApiFailure extends Error {
   constructor(
@@ -82,6 +82,16 @@ export function panels(): Promise<Panels> {
 export async function ask(question: string, panel: string): Promise<{ id: string; url: string }> {
   const response = await post("/api/questions", { question, panel });
   return (await response.json()) as { id: string; url: string };
+}
+
+// Asks question id again on panel; the answer's url is the comparison page.
+export async function compare(id: string, panel: string): Promise<{ id: string; url: string }> {
+  const response = await post(`/api/questions/${encodeURIComponent(id)}/compare`, { panel });
+  return (await response.json()) as { id: string; url: string };
+}
+
+export function comparison(a: string, b: string): Promise<ComparedQuestions> {
+  return getJson<ComparedQuestions>(`/api/compare/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
 }
 
 export function question(id: string): Promise<QuestionRecord> {

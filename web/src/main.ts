@@ -1,10 +1,12 @@
-// The single-page shell: header, router for / , /q/ID and /history (the server answers all
-// three with index.html, so a reload lands on the same page), and the account dialog.
+// The single-page shell: header, router for /, /q/ID, /compare/A/B and /history (the server
+// answers all of them with index.html, so a reload lands on the same page), and the account
+// dialog.
 import "./style.css";
 import * as api from "./api";
 import { openAuthDialog } from "./auth";
 import { h, clear } from "./dom";
 import { renderHistory } from "./history";
+import { renderComparePage } from "./compare";
 import { renderResultPage } from "./result";
 import { navigate } from "./nav";
 import { renderSearch } from "./search";
@@ -18,8 +20,11 @@ function route(): void {
   leavePage = null;
   clear(main);
   const match = /^\/q\/([^/]+)\/?$/.exec(location.pathname);
+  const compared = /^\/compare\/([^/]+)\/([^/]+)\/?$/.exec(location.pathname);
   if (match) {
     leavePage = renderResultPage(main, decodeURIComponent(match[1]));
+  } else if (compared) {
+    leavePage = renderComparePage(main, decodeURIComponent(compared[1]), decodeURIComponent(compared[2]));
   } else if (location.pathname === "/history") {
     document.title = "History · Drux";
     void renderHistory(main);

@@ -1,13 +1,15 @@
 // The result page (/q/ID): loads the question, follows its event stream while it runs
 // (EventSource resumes with Last-Event-ID by itself after a dropped connection), and shows
-// the stored result once the `result` event arrives.
+// the stored result once the `result` event arrives. The comparison page (/compare/A/B)
+// shows two of these views side by side, without the question heading, answers or actions.
 import * as api from "./api";
 import { AnswersView } from "./answers";
 import { h } from "./dom";
+import { navigate } from "./nav";
 import { consensusSection } from "./gauge";
 import { download, resultMarkdown } from "./markdown";
 import { agreementsSection, disagreementsSection, synthesisSection } from "./sections";
-import type { Analysis, QuestionRecord } from "./types";
+import type { Analysis, Panel, QuestionRecord } from "./types";
 
 interface Member {
   model: string;
@@ -15,13 +17,22 @@ interface Member {
   tokens: number;
 }
 
+export interface ResultViewOptions {
+  // A whole page: the question as its heading, every answer and the result's actions.
+  // Otherwise a column of the comparison page: status, score, points and synthesis.
+  page: boolean;
+  // Called with the question once it is known, and with the final record.
+  onQuestion?: (question: string) => void;
+  onFinal?: (record: QuestionRecord) => void;
+}
+
 export function renderResultPage(main: HTMLElement, id: string): () => void {
-  const page = new ResultPage(main, id);
+  const page = new ResultView(main, id, { page: true });
   void page.start();
   return () => page.stop();
 }
 
-class ResultPage {
+export class ResultView {
   private readonly title = h("h1", { class: "question" }, "Loading…");
   private readonly status = h("p", { class: "panel-status", "data-testid": "panel-status" });
   private readonly live = h("p", { class: "live-status", role: "status", "aria-live": "polite" });
@@ -36,11 +47,13 @@ class ResultPage {
   private source: EventSource | null = null;
   private stopped = false;
 
-  constructor(main: HTMLElement, private readonly id: string) {
-    this.article = h("article", { class: "result", "data-state": "loading", "aria-busy": "true" },
-      h("header", { class: "result-header" }, this.title, this.status, this.actions),
+  constructor(main: HTMLElement, private readonly id: string, private readonly options: ResultViewOptions) {
+    this.article = h("article", { class: "result", "data-state": "loading", "aria-busy": "true", "data-id": id },
+      h("header", { class: "result-header" }, options.page ? this.title : null, this.status,
+        options.page ? this.actions : null),
       this.live, this.progress, this.analysisSlot,
-      h("div", { class: "synthesis-live" }, this.synthesisStream), this.synthesisSlot, this.answers.element);
+      h("div", { class: "synthesis-live" }, this.synthesisStream), this.synthesisSlot,
+      options.page ? this.answers.element : null);
     main.append(this.article);
   }
 
@@ -67,12 +80,14 @@ class ResultPage {
   }
 
   private setQuestion(question: string): void {
+    this.options.onQuestion?.(question);
+    if (!this.options.page) return;
     this.title.textContent = question;
     document.title = `${question.slice(0, 60)} · Drux`;
   }
 
   private fail(message: string): void {
-    this.title.textContent = "Question not found";
+    if (this.options.page) this.title.textContent = "Question not found";
     this.article.dataset.state = "error";
     this.article.setAttribute("aria-busy", "false");
     this.live.replaceChildren(h("span", { class: "error", role: "alert" }, message), " ",
@@ -231,7 +246,8 @@ class ResultPage {
     this.synthesisStream.replaceChildren();
     this.synthesisSlot.replaceChildren(synthesisSection(result.synthesis, record.rendered?.synthesis_html ?? ""));
     this.answers.setFinal(result.answers, record.rendered?.answers_html ?? []);
-    this.renderActions(record);
+    if (this.options.page) this.renderActions(record);
+    this.options.onFinal?.(record);
   }
 
   private renderActions(record: QuestionRecord): void {
@@ -246,14 +262,53 @@ class ResultPage {
     };
     const exportButton = h("button", { type: "button" }, "Export as Markdown");
     exportButton.addEventListener("click", () => download(`drux-${record.id}.md`, resultMarkdown(record, permalink)));
+    const compareSlot = h("span", { class: "compare-action" });
     this.actions.replaceChildren(
       h("a", { href: `/q/${encodeURIComponent(record.id)}`, class: "permalink", "data-nav": "" }, "Permalink"),
       copyButton("Copy link", () => permalink, "Link copied."),
       copyButton("Copy answer", () => record.result?.synthesis?.text || resultMarkdown(record, permalink), "Answer copied."),
       exportButton,
+      compareSlot,
       h("a", { href: "/", class: "new-search", "data-nav": "" }, "New search"),
       copyNote);
+    void renderCompareAction(compareSlot, record.id, () => this.stopped);
   }
+}
+
+// The panel "Run on frontier models" asks: `frontier` when configured, else the first
+// premium panel; none when there is no premium panel.
+function frontierPanel(panels: Panel[]): Panel | undefined {
+  return panels.find((p) => p.name === "frontier") ?? panels.find((p) => p.premium);
+}
+
+// "Run on frontier models": asks the question again on that panel and opens the comparison.
+// Shown disabled, with why, to whoever may not ask it; the server's 403 is the real check.
+async function renderCompareAction(slot: HTMLElement, id: string, stopped: () => boolean): Promise<void> {
+  let panel: Panel | undefined;
+  try {
+    panel = frontierPanel((await api.panels()).panels);
+  } catch {
+    return; // Without the panel list there is nothing to offer; the result stays usable.
+  }
+  if (!panel || stopped()) return;
+  const chosen = panel;
+  const button = h("button", { type: "button", class: "run-frontier", "data-panel": chosen.name,
+    disabled: !chosen.available, "aria-describedby": chosen.available ? null : "run-frontier-note" },
+    "Run on frontier models");
+  const note = h("span", { class: "hint", id: "run-frontier-note", role: "status" },
+    chosen.available ? "" : api.user() ? "premium — sign in with a premium account" : "premium — sign in");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    note.textContent = `Asking the ${chosen.name} panel…`;
+    try {
+      const started = await api.compare(id, chosen.name);
+      navigate(started.url);
+    } catch (failure) {
+      button.disabled = false;
+      note.textContent = failure instanceof Error ? failure.message : String(failure);
+    }
+  });
+  slot.replaceChildren(button, " ", note);
 }
 
 async function copyText(text: string): Promise<boolean> {

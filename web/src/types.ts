@@ -130,3 +130,20 @@ export interface HistoryItem {
   score: number | null;
   created_at: number;
 }
+
+// How far two panels' syntheses agree (the CLI's `drux ask --compare --json` comparison).
+export interface Comparison {
+  panels: string[];
+  compared: string[];
+  synthesis_agreement: number;
+  shared_points: string[];
+  only_a: string[];
+  only_b: string[];
+  note: string;
+}
+
+export interface ComparedQuestions {
+  a: QuestionRecord;
+  b: QuestionRecord;
+  comparison: Comparison | null;
+}
