@@ -106,7 +106,7 @@ ask() {
 }
 id=$(ask "What is a load test?" bench)
 until curl -sf "$base/api/questions/$id" | grep -q '"state": *"complete"'; do sleep 0.2; done
-etag=$(curl -sfI "$base/api/questions/$id" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
+etag=$(curl -sf -D - -o /dev/null "$base/api/questions/$id" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 log "stored result $id (ETag $etag)"
 
 # wrk's summary: requests/s and the 99th percentile latency in ms.
