@@ -104,6 +104,25 @@ TEST(AnalyzeAnswersTest, FindsYearContradictionWithBothSidesModels) {
   EXPECT_EQ(analysis.agreements[0].models, (Models{"a", "b", "c"}));
 }
 
+TEST(AnalyzeAnswersTest, FindsAContradictionInClaimsThatRestateTheQuestion) {
+  // Without the question's own words the two claims are "1901" and "1902": nothing in
+  // common but what they are about, which is exactly the contradiction.
+  LexicalSimilarity similarity;
+  const Analysis analysis = AnalyzeAnswers(
+      "When was the Nobel Prize first awarded?",
+      {Ok("alpha",
+          "The Nobel Prize was first awarded in 1901.\n\nThe prizes are presented "
+          "in Stockholm every December."),
+       Ok("beta",
+          "The Nobel Prize was first awarded in 1902.\n\nThe prizes are presented in "
+          "Stockholm every December.")},
+      similarity);
+  const auto contradictions = OfKind(analysis, DisagreementPoint::Kind::kContradiction);
+  ASSERT_EQ(contradictions.size(), 1u);
+  EXPECT_EQ(contradictions[0]->text, "The Nobel Prize was first awarded in 1901.");
+  EXPECT_EQ(contradictions[0]->versus_text, "The Nobel Prize was first awarded in 1902.");
+}
+
 TEST(AnalyzeAnswersTest, ListsUniqueClaimsWithTheirModel) {
   const Analysis analysis =
       Analyze({Ok("a", kNobel + " The economics prize was added later by Sweden's central bank."),

@@ -133,8 +133,11 @@ bool ClustersContradict(const Cluster& a, const Cluster& b, const PanelClaims& p
   }
   for (const size_t x : a.members) {
     for (const size_t y : b.members) {
-      // Claims sharing no feature at all cannot be about the same thing.
-      if (sim(x, y) > 0 && ClaimsContradict(panel.claims[x], panel.claims[y], overlap)) {
+      // Claims sharing no feature at all cannot be about the same thing; restating the
+      // same words of the question is a shared feature ("… first awarded in 1901/1902").
+      const bool related = sim(x, y) > 0 || (!panel.claims[x].question_terms.empty() &&
+                                             !panel.claims[y].question_terms.empty());
+      if (related && ClaimsContradict(panel.claims[x], panel.claims[y], overlap)) {
         return true;
       }
     }

@@ -293,6 +293,8 @@ bool IgnoreQuestionTerms(const Claim& question, Claim* claim) {
   std::vector<std::string> terms = Missing(claim->terms, question.terms);
   std::vector<std::string> numbers = Missing(claim->numbers, question.numbers);
   if (terms.empty() && numbers.empty()) return false;
+  std::set_intersection(claim->terms.begin(), claim->terms.end(), question.terms.begin(),
+                        question.terms.end(), std::back_inserter(claim->question_terms));
   claim->terms = std::move(terms);
   claim->numbers = std::move(numbers);
   claim->names = Missing(claim->names, question.terms);
@@ -328,8 +330,10 @@ bool ClaimsContradict(const Claim& a, const Claim& b, double min_overlap) {
   // ("Mercury has 0 moons", "Mars has 2").
   if (difference.names_swapped) return !difference.NumbersDiffer();
   if (!difference.NumbersDiffer() || difference.NamesDiffer()) return false;
-  const size_t shared = CountShared(a.terms, b.terms);
-  const size_t shorter = std::min(a.terms.size(), b.terms.size());
+  const size_t shared =
+      CountShared(a.terms, b.terms) + CountShared(a.question_terms, b.question_terms);
+  const size_t shorter =
+      std::min(a.terms.size() + a.question_terms.size(), b.terms.size() + b.question_terms.size());
   return shared > 0 && static_cast<double>(shared) >= min_overlap * static_cast<double>(shorter);
 }
 

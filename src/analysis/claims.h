@@ -35,6 +35,10 @@ struct Claim {
   std::string opening_name;
   bool negated = false;  // the wording carries "not", "never", "isn't", ...
   int answer_index = 0;  // the answer the claim comes from
+  // The question's own terms the claim restates, removed from terms by
+  // IgnoreQuestionTerms. They show what two claims are about ("The prize was first awarded
+  // in 1901." / "... in 1902."), so contradiction checks count them; agreement does not.
+  std::vector<std::string> question_terms;
 };
 
 // Cuts answers into claims. Holds an ICU sentence iterator and a TermExtractor, which
@@ -77,7 +81,8 @@ Claim MergeClaims(const std::vector<Claim>& claims, int answer_index);
 // Hamlet?" - "Shakespeare wrote Hamlet." / "Marlowe wrote Hamlet."). A claim that would
 // be left with no term or number is kept whole (it restates the question, or answers
 // with one of the question's own words, "Red, green or blue?" - "Blue."); returns
-// whether the claim states anything beyond the question.
+// whether the claim states anything beyond the question. The removed terms are kept in
+// claim->question_terms.
 bool IgnoreQuestionTerms(const Claim& question, Claim* claim);
 
 // The values each of two claims states that the other does not.
@@ -107,7 +112,8 @@ struct ValueDifference {
 ValueDifference CompareValues(const Claim& a, const Claim& b);
 
 // Whether a and b state conflicting values for the same thing: they differ in numbers
-// but not in names and at least min_overlap of the shorter claim's terms are shared; or
+// but not in names and at least min_overlap of the shorter claim's terms (the question's
+// terms each restates included) are shared; or
 // they swap one name (ValueDifference::names_swapped) but not numbers; or one negates
 // what the other says (all terms, at least two, of the shorter one in the longer one).
 // Numbers and names both different mean different things ("Mercury has 0 moons", "Mars

@@ -248,7 +248,8 @@ TEST_F(ServerTest, PanelsSayWhichArePremiumAndAvailable) {
   EXPECT_FALSE(by_name["premium"]["available"].get<bool>());
   HttpTestClient vip(port);
   SignUp(vip, "vip@example.com");
-  for (const json& panel : json::parse(vip.Request("GET", "/api/panels").body)["panels"]) {
+  const json vip_panels = json::parse(vip.Request("GET", "/api/panels").body);
+  for (const json& panel : vip_panels["panels"]) {
     EXPECT_TRUE(panel["available"].get<bool>()) << panel.dump();
   }
 }
