@@ -53,20 +53,21 @@ void HttpServer::Start(int threads) {
 }
 
 void HttpServer::Accept() {
-  acceptor_.async_accept(
-      net::make_strand(io_), [this](boost::system::error_code error, tcp::socket socket) {
-        if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
-        if (error) {
-          // Out of file descriptors, typically: pause instead of spinning on the error.
-          spdlog::warn("accepting a connection failed: {}", error.message());
-          accept_pause_.expires_after(std::chrono::milliseconds(100));
-          accept_pause_.async_wait([this](boost::system::error_code) { Accept(); });
-          return;
-        }
-        socket.set_option(tcp::no_delay(true), error);
-        std::make_shared<HttpSession>(std::move(socket), options_, router_, metrics_)->Start();
-        Accept();
-      });
+  acceptor_.async_accept(net::make_strand(io_), [this](boost::system::error_code error,
+                                                       tcp::socket socket) {
+    if (error == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (error) {
+      // Out of file descriptors, typically: pause instead of spinning on the error.
+      spdlog::warn("accepting a connection failed: {}", error.message());
+      accept_pause_.expires_after(std::chrono::milliseconds(100));
+      accept_pause_.async_wait([this](boost::system::error_code) { Accept(); });
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), error);
+    std::make_shared<HttpSession>(std::move(socket), options_, router_, metrics_, blocking_pool_)
+        ->Start();
+    Accept();
+  });
 }
 
 void HttpServer::StopAccepting() {
@@ -81,6 +82,8 @@ void HttpServer::Stop() {
   io_.stop();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
+  // Requests still being answered finish; their responses go nowhere once the loop stopped.
+  blocking_pool_.join();
 }
 
 }  // namespace drux

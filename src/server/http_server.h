@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -46,6 +47,9 @@ class HttpServer {
   boost::asio::steady_timer accept_pause_;
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
+  // Runs the requests that may block (POSTs: argon2id hashing, store writes), so that the
+  // event loop keeps serving reads and streams meanwhile.
+  boost::asio::thread_pool blocking_pool_{2};
 };
 
 }  // namespace drux

@@ -45,11 +45,12 @@ std::string SseFrame(const StoredEvent& event) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket socket, const ServerOptions& options,
-                         RequestRouter& router, Metrics& metrics)
+                         RequestRouter& router, Metrics& metrics, net::thread_pool& blocking_pool)
     : stream_(std::move(socket)),
       options_(options),
       router_(router),
       metrics_(metrics),
+      blocking_pool_(blocking_pool),
       keep_alive_(stream_.get_executor()) {
   beast::error_code error;
   const auto endpoint = stream_.socket().remote_endpoint(error);
@@ -117,10 +118,25 @@ void HttpSession::OnRequest(beast::error_code error) {
   method_ = std::string(request.method_string());
   const std::string_view target = request.target();
   path_ = std::string(target.substr(0, target.find('?')));
-  RoutedResponse routed = router_.Route(request, client_ip_);
+  if (request.method() == http::verb::post) {
+    // No read or write of this connection is pending meanwhile, so the answer can be
+    // posted back to the connection's strand without racing anything.
+    net::post(blocking_pool_, [self = shared_from_this(), request = std::move(request)]() mutable {
+      RoutedResponse routed = self->router_.Route(request, self->client_ip_);
+      net::post(self->stream_.get_executor(),
+                [self, routed = std::move(routed), keep_alive = request.keep_alive()]() mutable {
+                  self->Answer(std::move(routed), keep_alive);
+                });
+    });
+    return;
+  }
+  Answer(router_.Route(request, client_ip_), request.keep_alive());
+}
+
+void HttpSession::Answer(RoutedResponse routed, bool keep_alive) {
   route_ = routed.route;
   if (routed.stream) return StartStream(std::move(*routed.stream));
-  const bool close_after = !request.keep_alive() || routed.response.need_eof();
+  const bool close_after = !keep_alive || routed.response.need_eof();
   routed.response.keep_alive(!close_after);
   Send(std::move(routed.response), close_after);
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <chrono>
 #include <deque>
@@ -21,9 +22,11 @@ namespace drux {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  // router, metrics and options must outlive the session.
+  // router, metrics, options and blocking_pool must outlive the session. POSTs are
+  // answered on blocking_pool (they may hash a password or write to the store); everything
+  // else on the event loop.
   HttpSession(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
-              RequestRouter& router, Metrics& metrics);
+              RequestRouter& router, Metrics& metrics, boost::asio::thread_pool& blocking_pool);
   ~HttpSession();
 
   void Start();
@@ -36,6 +39,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void WaitForRequest();
   void ReadRequest();
   void OnRequest(boost::beast::error_code error);
+  void Answer(RoutedResponse routed, bool keep_alive);
   void Reject(http::status status, const std::string& code, const std::string& message);
   void Send(HttpResponse response, bool close_after);
   void OnSent(bool close_after, boost::beast::error_code error);
@@ -53,6 +57,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   const ServerOptions& options_;
   RequestRouter& router_;
   Metrics& metrics_;
+  boost::asio::thread_pool& blocking_pool_;
   std::string client_ip_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<HttpResponse> response_;
