@@ -97,17 +97,8 @@ Expected<void> CheckPromptOverrides(const AskOptions& ask) {
 }
 
 Expected<AskOptions> MakeAskOptions(const Config& config, const AskCommandOptions& options) {
-  AskOptions ask;
-  ask.run.member_timeout = config.member_timeout;
-  ask.run.connect_timeout = config.connect_timeout;
-  ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
-  ask.synthesis.timeout = config.synthesis.timeout;
-  ask.synthesis.connect_timeout = config.connect_timeout;
-  ask.synthesis.max_tokens = config.synthesis.max_tokens;
-  ask.synthesis.prompt_path = config.synthesis.prompt_path;
-  ask.synthesis.points_prompt_path = config.synthesis.points_prompt_path;
+  AskOptions ask = AskOptionsFromConfig(config);
   ask.synthesis.seed = options.seed;
-  ask.rounds_prompt_path = config.synthesis.rounds_prompt_path;
   ask.rounds = options.rounds.value_or(1);
   if (options.timeout_seconds) {
     const auto timeout =

@@ -80,6 +80,20 @@ Synthesis SynthesizeResult(const Result& result, const std::vector<PanelMember>&
 
 }  // namespace
 
+AskOptions AskOptionsFromConfig(const Config& config) {
+  AskOptions ask;
+  ask.run.member_timeout = config.member_timeout;
+  ask.run.connect_timeout = config.connect_timeout;
+  ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
+  ask.synthesis.timeout = config.synthesis.timeout;
+  ask.synthesis.connect_timeout = config.connect_timeout;
+  ask.synthesis.max_tokens = config.synthesis.max_tokens;
+  ask.synthesis.prompt_path = config.synthesis.prompt_path;
+  ask.synthesis.points_prompt_path = config.synthesis.points_prompt_path;
+  ask.rounds_prompt_path = config.synthesis.rounds_prompt_path;
+  return ask;
+}
+
 Expected<Result> Ask(std::string_view question_text, const Panel& panel, const AskOptions& options,
                      const ProgressSink& on_progress, const std::atomic<bool>* cancel) {
   const auto start = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "analysis/analyzer.h"
+#include "core/config.h"
 #include "core/model_spec.h"
 #include "core/result.h"
 #include "runner/panel_run.h"
@@ -36,6 +37,11 @@ struct AskOptions {
   // writes. May be empty.
   std::function<void(const Analysis&)> on_analysis;
 };
+
+// The engine's options from the configuration: deadlines, synthesis limits and prompt
+// paths, as `drux ask` and `drux serve` use them without flags. The synthesizer is left to
+// the caller, which may take it from a flag.
+AskOptions AskOptionsFromConfig(const Config& config);
 
 // Asks panel the question. Fails only when the question itself is unusable (empty, too
 // long, invalid UTF-8), the panel has no members, rounds is below 1, or the round prompt

@@ -17,18 +17,10 @@ std::int64_t NowSeconds() {
   return static_cast<std::int64_t>(std::time(nullptr));
 }
 
-// The engine's options from the configuration, as `drux ask` sets them without flags.
-AskOptions AskOptionsFromConfig(const Config& config) {
-  AskOptions ask;
-  ask.run.member_timeout = config.member_timeout;
-  ask.run.connect_timeout = config.connect_timeout;
-  ask.run.overall_timeout = config.member_timeout + std::chrono::seconds(5);
-  ask.synthesis.timeout = config.synthesis.timeout;
-  ask.synthesis.connect_timeout = config.connect_timeout;
-  ask.synthesis.max_tokens = config.synthesis.max_tokens;
-  ask.synthesis.prompt_path = config.synthesis.prompt_path;
-  ask.synthesis.points_prompt_path = config.synthesis.points_prompt_path;
-  ask.rounds_prompt_path = config.synthesis.rounds_prompt_path;
+// The engine's options from the configuration, with its synthesizer when it names a
+// usable one.
+AskOptions ServerAskOptions(const Config& config) {
+  AskOptions ask = AskOptionsFromConfig(config);
   const std::string& choice = config.synthesis.model;
   if (choice == "extractive") {
     ask.extractive_only = true;
@@ -94,7 +86,7 @@ Expected<std::string> QuestionService::Start(const std::string& question, const 
 void QuestionService::Answer(std::string id, std::string question, std::int64_t created_at,
                              Panel panel, std::optional<User> user,
                              std::shared_ptr<QuestionHub> hub) {
-  AskOptions ask = AskOptionsFromConfig(config_);
+  AskOptions ask = ServerAskOptions(config_);
   if (user) {
     DailyBudget& budget = user->tier == Tier::kPremium ? premium_budget_ : free_budget_;
     const std::size_t prompt_bytes = question.size();
